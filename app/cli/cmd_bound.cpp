@@ -1,0 +1,2 @@
+#include "cli_common.h"
+namespace ddpm::cli {}

@@ -1,0 +1,19 @@
+// ddpm-studio: the desktop app. Everything lives in ui/; this only starts it.
+#include <QApplication>
+#include <QIcon>
+
+#include "main_window.h"
+
+int main(int argc, char* argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("DDPM Studio"));
+    QApplication::setApplicationName(QStringLiteral("ddpm-studio"));
+    QApplication::setApplicationDisplayName(QStringLiteral("DDPM Studio"));
+    QApplication::setApplicationVersion(QStringLiteral(DDPM_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/ddpm-studio.svg")));
+
+    ddpm::ui::MainWindow window;
+    window.show();
+    return app.exec();
+}

@@ -1,0 +1,24 @@
+// Where and how core computes: the torch thread count and the device.
+#pragma once
+
+#include <string>
+
+#include <c10/core/Device.h>
+
+namespace ddpm {
+
+/// Sets torch's intra-op thread count (1..256). Throws ddpm::Error outside that range.
+void setThreadCount(int threads);
+/// Torch's current intra-op thread count.
+int threadCount();
+/// A short timed probe (well under a second) of a small matrix workload at 1 thread and
+/// at every count up to the hardware's; returns the fastest count. Leaves the count as it found it.
+int probeThreadCount();
+
+/// "cuda" when a CUDA device is usable and preference allows it, else "cpu".
+/// preference: "auto", "cpu" or "cuda" (throws ddpm::Error for "cuda" without one).
+c10::Device pickDevice(const std::string& preference = "auto");
+/// For status bars: e.g. "CPU, 2 threads" or "CUDA: NVIDIA H100 (cuda:0), 16 CPU threads".
+std::string runtimeDescription(const c10::Device& device);
+
+} // namespace ddpm

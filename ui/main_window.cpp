@@ -1,0 +1,191 @@
+#include "main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QThread>
+
+#include "ddpm/error.h"
+#include "ddpm/runtime.h"
+#include "pages/bound_page.h"
+#include "pages/forward_page.h"
+#include "pages/planned_page.h"
+#include "pages/schedule_page.h"
+
+namespace ddpm::ui {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+{
+    setWindowTitle(tr("DDPM Studio"));
+
+    m_schedulePage = new SchedulePage(this);
+    m_forwardPage = new ForwardPage(this);
+    m_boundPage = new BoundPage(this);
+    auto* trainingPage = new PlannedPage(
+        tr("Training"),
+        tr("Train a small UNet or MLP locally on Fashion-MNIST, an image folder or 2-D toy data: "
+           "live loss curves, pause and resume, sample previews while it learns, and checkpoints "
+           "that are written atomically so training can always be resumed."),
+        this);
+    auto* reversePage = new PlannedPage(
+        tr("Reverse chain"),
+        tr("Sample from a trained model with DDPM (Algorithm 2) or DDIM, and scrub over "
+           "t = T..0 to see x<sub>t</sub>, the predicted x<sub>0</sub> and the predicted noise at "
+           "every step; play the chain and export it."),
+        this);
+
+    m_pages = new QStackedWidget(this);
+    m_pageList = new QListWidget(this);
+    const QList<QPair<QString, QWidget*>> pages = {
+        {tr("Schedule"), m_schedulePage},   {tr("Forward process"), m_forwardPage},
+        {tr("Bound"), m_boundPage},         {tr("Training"), trainingPage},
+        {tr("Reverse chain"), reversePage},
+    };
+    for (const auto& [title, page] : pages) {
+        m_pageList->addItem(title);
+        m_pages->addWidget(page);
+    }
+    m_pageList->setFixedWidth(m_pageList->sizeHintForColumn(0) + 36);
+    m_pageList->setSpacing(4);
+    connect(m_pageList, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+
+    auto* central = new QWidget(this);
+    auto* layout = new QHBoxLayout(central);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_pageList);
+    layout->addWidget(m_pages, 1);
+    setCentralWidget(central);
+
+    // The Bound page evaluates the Forward page's image under the Forward page's schedule.
+    connect(m_forwardPage, &ForwardPage::imageChanged, this, [this](const QString& path) {
+        m_boundPage->setImage(m_forwardPage->image(), path);
+    });
+    connect(m_forwardPage, &ForwardPage::scheduleChanged, m_boundPage, &BoundPage::setSchedule);
+
+    m_runtimeLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_runtimeLabel);
+
+    buildMenus();
+    restoreSettings();
+    m_boundPage->setImage(m_forwardPage->image(), m_forwardPage->imagePath());
+    m_boundPage->setSchedule(m_forwardPage->schedule());
+    updateStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::showPage(Page page)
+{
+    m_pageList->setCurrentRow(static_cast<int>(page));
+}
+
+MainWindow::Page MainWindow::currentPage() const
+{
+    return static_cast<Page>(m_pages->currentIndex());
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open image…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open image"), QString(),
+            tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.pgm *.ppm);;All files (*)"));
+        if (!path.isEmpty() && m_forwardPage->openImage(path))
+            showPage(Forward);
+    });
+    open->setShortcut(QKeySequence::Open);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < m_pageList->count(); ++i) {
+        QAction* action = view->addAction(m_pageList->item(i)->text(), this, [this, i] { showPage(Page(i)); });
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+    }
+
+    QMenu* settings = menuBar()->addMenu(tr("&Settings"));
+    settings->addAction(tr("Compute &threads…"), this, &MainWindow::chooseThreadCount);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About DDPM Studio"), this, [this] {
+        QMessageBox::about(this, tr("About DDPM Studio"),
+                           tr("<h3>DDPM Studio %1</h3>"
+                              "<p>See, teach and experiment with denoising diffusion probabilistic "
+                              "models (Ho, Jain and Abbeel, 2020).</p>"
+                              "<p>Free software under the GNU GPL, version 3 or later. "
+                              "Plots by QCustomPlot (GPL-3.0); tensors by LibTorch; images by OpenCV.</p>"
+                              "<p>Default image: Chelsea the cat, CC0, Stefan van der Walt.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::chooseThreadCount()
+{
+    bool ok = false;
+    const int maxThreads = std::max(1, QThread::idealThreadCount());
+    const int threads = QInputDialog::getInt(
+        this, tr("Compute threads"),
+        tr("Threads torch uses for one operation (this machine has %1 cores).\n"
+           "More is not always faster: with other programs busy, fewer can win.")
+            .arg(maxThreads),
+        ddpm::threadCount(), 1, std::max(maxThreads, 64), 1, &ok);
+    if (!ok)
+        return;
+    ddpm::setThreadCount(threads);
+    QSettings().setValue(QStringLiteral("runtime/threads"), threads);
+    updateStatus();
+}
+
+void MainWindow::updateStatus()
+{
+    m_runtimeLabel->setText(QString::fromStdString(ddpm::runtimeDescription(ddpm::pickDevice("auto"))));
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    const int threads = settings.value(QStringLiteral("runtime/threads"), 0).toInt();
+    try {
+        ddpm::setThreadCount(threads > 0 ? threads : ddpm::probeThreadCount());
+    } catch (const ddpm::Error&) {
+        ddpm::setThreadCount(1);
+    }
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    m_schedulePage->restoreSettings(settings);
+    m_forwardPage->restoreSettings(settings);
+    m_boundPage->restoreSettings(settings);
+    showPage(Page(std::clamp(settings.value(QStringLiteral("window/page"), 0).toInt(), 0, m_pages->count() - 1)));
+    if (!settings.contains(QStringLiteral("window/geometry")))
+        resize(1280, 820);
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/page"), m_pages->currentIndex());
+    m_schedulePage->saveSettings(settings);
+    m_forwardPage->saveSettings(settings);
+    m_boundPage->saveSettings(settings);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveSettings();
+    event->accept();
+}
+
+} // namespace ddpm::ui

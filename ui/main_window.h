@@ -1,0 +1,50 @@
+// The main window: a page list on the left, one page per job, a status bar with the
+// torch thread count and device, and settings that persist across runs (QSettings).
+#pragma once
+
+#include <QMainWindow>
+
+class QLabel;
+class QListWidget;
+class QStackedWidget;
+
+namespace ddpm::ui {
+
+class SchedulePage;
+class ForwardPage;
+class BoundPage;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    enum Page { Schedule, Forward, Bound, Training, Reverse };
+
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    void showPage(Page page);
+    Page currentPage() const;
+
+    SchedulePage* schedulePage() const { return m_schedulePage; }
+    ForwardPage* forwardPage() const { return m_forwardPage; }
+    BoundPage* boundPage() const { return m_boundPage; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildMenus();
+    void chooseThreadCount();
+    void updateStatus();
+    void restoreSettings();
+    void saveSettings() const;
+
+    QListWidget* m_pageList = nullptr;
+    QStackedWidget* m_pages = nullptr;
+    SchedulePage* m_schedulePage = nullptr;
+    ForwardPage* m_forwardPage = nullptr;
+    BoundPage* m_boundPage = nullptr;
+    QLabel* m_runtimeLabel = nullptr;
+};
+
+} // namespace ddpm::ui

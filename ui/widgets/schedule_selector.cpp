@@ -1,0 +1,106 @@
+#include "widgets/schedule_selector.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSignalBlocker>
+#include <QSpinBox>
+
+#include "ddpm/schedule.h"
+
+namespace ddpm::ui {
+
+namespace {
+const QString kCustomItem = QStringLiteral("custom file…");
+}
+
+ScheduleSelector::ScheduleSelector(QWidget* parent)
+    : QWidget(parent)
+{
+    m_name = new QComboBox(this);
+    for (const std::string& name : NoiseSchedule::namedSchedules())
+        m_name->addItem(QString::fromStdString(name), QString::fromStdString(name));
+    m_name->addItem(kCustomItem, QString());
+    m_name->setToolTip(tr("Noise schedule: how beta_t grows with t"));
+
+    m_steps = new QSpinBox(this);
+    m_steps->setRange(1, NoiseSchedule::kMaxSteps);
+    m_steps->setValue(1000);
+    m_steps->setAccelerated(true);
+    m_steps->setToolTip(tr("T, the number of diffusion steps"));
+
+    m_zeroTerminalSnr = new QCheckBox(tr("zero-terminal SNR"), this);
+    m_zeroTerminalSnr->setToolTip(tr("Rescale so that alpha_bar_T = 0 (Lin et al. 2024)"));
+
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(new QLabel(tr("Schedule"), this));
+    layout->addWidget(m_name);
+    layout->addWidget(new QLabel(tr("T"), this));
+    layout->addWidget(m_steps);
+    layout->addWidget(m_zeroTerminalSnr);
+
+    connect(m_name, qOverload<int>(&QComboBox::activated), this, [this](int index) {
+        if (m_name->itemData(index).toString().isEmpty())
+            browseCustomFile();
+        else
+            emitChoice();
+    });
+    connect(m_steps, &QSpinBox::editingFinished, this, &ScheduleSelector::emitChoice);
+    connect(m_steps, qOverload<int>(&QSpinBox::valueChanged), this, [this] {
+        if (!m_steps->hasFocus())
+            emitChoice(); // arrows and wheel; typing waits for editingFinished
+    });
+    connect(m_zeroTerminalSnr, &QCheckBox::toggled, this, &ScheduleSelector::emitChoice);
+}
+
+ScheduleChoice ScheduleSelector::choice() const
+{
+    ScheduleChoice c;
+    const QString data = m_name->currentData().toString();
+    c.name = data.isEmpty() ? QStringLiteral("custom:") + m_customPath : data;
+    c.steps = m_steps->value();
+    c.zeroTerminalSnr = m_zeroTerminalSnr->isChecked();
+    return c;
+}
+
+void ScheduleSelector::setChoice(const ScheduleChoice& choice)
+{
+    const QSignalBlocker b1(m_name), b2(m_steps), b3(m_zeroTerminalSnr);
+    if (choice.name.startsWith(QStringLiteral("custom:"))) {
+        m_customPath = choice.name.mid(7);
+        m_name->setCurrentIndex(m_name->count() - 1);
+        m_name->setItemText(m_name->count() - 1, QStringLiteral("custom: ") + m_customPath.section(QLatin1Char('/'), -1));
+    } else {
+        const int index = m_name->findData(choice.name);
+        m_name->setCurrentIndex(index >= 0 ? index : 0);
+    }
+    m_steps->setValue(choice.steps);
+    m_zeroTerminalSnr->setChecked(choice.zeroTerminalSnr);
+}
+
+void ScheduleSelector::browseCustomFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Custom beta schedule (one beta per line)"),
+                                                      m_customPath, tr("Text files (*.txt *.csv);;All files (*)"));
+    if (path.isEmpty()) {
+        // Keep the previous choice: put the combo back where it was.
+        const QSignalBlocker block(m_name);
+        if (m_customPath.isEmpty())
+            m_name->setCurrentIndex(0);
+        emitChoice();
+        return;
+    }
+    m_customPath = path;
+    m_name->setItemText(m_name->count() - 1, QStringLiteral("custom: ") + path.section(QLatin1Char('/'), -1));
+    emitChoice();
+}
+
+void ScheduleSelector::emitChoice()
+{
+    Q_EMIT choiceChanged(choice());
+}
+
+} // namespace ddpm::ui

@@ -1,0 +1,37 @@
+// A compact row of controls choosing one schedule: name (named or custom file), T, zero-terminal SNR.
+#pragma once
+
+#include <QWidget>
+
+#include "schedule_choice.h"
+
+class QCheckBox;
+class QComboBox;
+class QSpinBox;
+
+namespace ddpm::ui {
+
+class ScheduleSelector : public QWidget {
+    Q_OBJECT
+public:
+    explicit ScheduleSelector(QWidget* parent = nullptr);
+
+    ScheduleChoice choice() const;
+    /// Sets the controls without emitting choiceChanged.
+    void setChoice(const ScheduleChoice& choice);
+
+Q_SIGNALS:
+    /// Emitted when the user changes any control. The choice is not validated here.
+    void choiceChanged(const ddpm::ui::ScheduleChoice& choice);
+
+private:
+    void browseCustomFile();
+    void emitChoice();
+
+    QComboBox* m_name = nullptr;
+    QSpinBox* m_steps = nullptr;
+    QCheckBox* m_zeroTerminalSnr = nullptr;
+    QString m_customPath;
+};
+
+} // namespace ddpm::ui
