@@ -1,0 +1,26 @@
+// Saving what a page shows: a file dialog that remembers its folder, plots as PNG or PDF,
+// and text (CSV) written atomically. Failures are shown to the user in a dialog.
+#pragma once
+
+#include <QString>
+
+class QCustomPlot;
+class QWidget;
+
+namespace ddpm::ui {
+
+/// Asks where to save; filters like "PNG image (*.png);;PDF document (*.pdf)".
+/// Returns an empty string when cancelled. Adds the filter's suffix if the name has none.
+QString askSavePath(QWidget* parent, const QString& title, const QString& defaultName, const QString& filters);
+
+/// Writes the plot as PNG or PDF by the path's suffix (width x height in pixels/points,
+/// 0 = the widget's size). Shows a dialog and returns false on failure.
+bool savePlot(QWidget* parent, QCustomPlot* plot, const QString& path, int width = 0, int height = 0);
+
+/// Writes text (CSV, JSON) atomically. Shows a dialog and returns false on failure.
+bool saveText(QWidget* parent, const QString& path, const QString& text);
+
+/// Writes a widget's rendering (grab()) as PNG atomically. Shows a dialog and returns false on failure.
+bool saveWidgetPng(QWidget* parent, QWidget* widget, const QString& path);
+
+} // namespace ddpm::ui
