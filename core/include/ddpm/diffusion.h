@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <string>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
@@ -76,9 +77,15 @@ public:
                            VarianceKind variance, bool clipDenoised, at::Tensor* x0Pred = nullptr) const;
 
 private:
+    /// table q gathered at t as float64 [B, 1, ..., 1] (rank of like) on m_device; checks t.
+    at::Tensor gather64(Quantity q, const at::Tensor& t, const at::Tensor& like) const;
+    at::Tensor gatherTable64(const at::Tensor& table, const at::Tensor& t, const at::Tensor& like) const;
+
     NoiseSchedule m_schedule;
     c10::Device m_device;
     std::vector<at::Tensor> m_tables; // float64 on m_device, indexed by Quantity
+    at::Tensor m_largeVariance;       // float64 [T]: beta~_2, beta_2, ..., beta_T (beta_1 when T = 1)
+    at::Tensor m_largeLogVariance;    // float64 [T]: log of the above
 };
 
 } // namespace ddpm

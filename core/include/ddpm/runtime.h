@@ -12,13 +12,14 @@ void setThreadCount(int threads);
 /// Torch's current intra-op thread count.
 int threadCount();
 /// A short timed probe (well under a second) of a small matrix workload at 1 thread and
-/// at every count up to the hardware's; returns the fastest count. Leaves the count as it found it.
+/// at every count up to the hardware's (at most 8); returns the fastest count, where more
+/// threads must be at least 5% faster to win. Leaves the count as it found it.
 int probeThreadCount();
 
 /// "cuda" when a CUDA device is usable and preference allows it, else "cpu".
 /// preference: "auto", "cpu" or "cuda" (throws ddpm::Error for "cuda" without one).
 c10::Device pickDevice(const std::string& preference = "auto");
-/// For status bars: e.g. "CPU, 2 threads" or "CUDA: NVIDIA H100 (cuda:0), 16 CPU threads".
+/// For status bars (UTF-8): e.g. "CPU · 2 threads" or "CUDA device 0 · 16 threads on the CPU".
 std::string runtimeDescription(const c10::Device& device);
 
 } // namespace ddpm

@@ -37,6 +37,7 @@ public:
     /// A named schedule: "linear", "cosine", "quadratic", "sigmoid", "scaled-linear",
     /// or "custom:FILE" (one beta per line). Ends of linear, quadratic, sigmoid and
     /// scaled-linear are given for T = 1000 and scale by 1000/T for other T (improved DDPM).
+    /// For "custom:FILE" the file's line count sets T and steps is ignored.
     /// With zeroTerminalSnr the schedule is rescaled so alpha_bar_T = 0 (Lin et al. 2024).
     /// Throws ddpm::Error on an unknown name, T outside 1..kMaxSteps, or betas outside (0, 1).
     static NoiseSchedule fromName(const std::string& name, int steps, bool zeroTerminalSnr = false);
