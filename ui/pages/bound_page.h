@@ -1,12 +1,30 @@
-// Bound page: L_T, L_{t-1}, L_0 per t in bits/dim for the Forward page's image and a model.
+// Bound page: L_T, L_{t-1}, L_0 per t in bits/dim for the Forward page's image and a model,
+// the cumulative sum, the L_simple weight curve and the totals; evaluated in a worker thread.
 #pragma once
 
 #include <QWidget>
 
+#include <atomic>
+#include <memory>
+
 #include "ddpm/image.h"
 #include "schedule_choice.h"
+#include "workers/bound_worker.h"
 
+class QButtonGroup;
+class QCheckBox;
+class QComboBox;
+class QCPItemStraightLine;
+class QCustomPlot;
+class QLabel;
+class QMouseEvent;
+class QProgressBar;
+class QPushButton;
+class QRadioButton;
 class QSettings;
+class QSpinBox;
+class QTableWidget;
+class QThread;
 
 namespace ddpm::ui {
 
@@ -14,6 +32,7 @@ class BoundPage : public QWidget {
     Q_OBJECT
 public:
     explicit BoundPage(QWidget* parent = nullptr);
+    /// Stops a running evaluation and joins its thread.
     ~BoundPage() override;
 
     /// The image whose bound is evaluated (from the Forward page) and a name for it.
@@ -22,6 +41,116 @@ public:
 
     void saveSettings(QSettings& settings) const;
     void restoreSettings(const QSettings& settings);
+
+    /// The controls as they are now (what Evaluate would compute).
+    BoundSettings currentSettings() const;
+    /// Control setters, for tests and scripts (same effect as using the widgets).
+    void setSamples(int k);
+    /// N in {16, 28, 32, 64, 128} or 0 for the original size; other values are added to the list.
+    void setResolution(int n);
+    void setLargeVariance(bool large);
+    void setClipDenoised(bool clip);
+    void setSeed(quint64 seed);
+    /// Selects a model by spec ("zero" or a checkpoint path). A spec core cannot load is shown in
+    /// a dialog and the previous choice stays; returns whether the model was accepted.
+    bool setModelSpec(const QString& spec);
+
+    /// The last finished evaluation (empty() before the first); kept when a later one fails or is cancelled.
+    const BoundReport& result() const { return m_result; }
+    bool hasResult() const { return !m_result.empty(); }
+    /// Whether the shown result was computed from other inputs than the controls now hold.
+    bool isStale() const;
+    bool isRunning() const { return m_runningId != 0; }
+
+    /// Writes the CSV of the last result (t, bpd, l_simple, weight) without asking; false when
+    /// there is no result or writing failed (then a dialog says why).
+    bool exportCsv(const QString& path);
+    /// Writes the three plots as one PNG without asking.
+    bool exportPng(const QString& path);
+
+    QCustomPlot* termsPlot() const { return m_termsPlot; }
+    QCustomPlot* cumulativePlot() const { return m_cumulativePlot; }
+    QCustomPlot* weightPlot() const { return m_weightPlot; }
+    QTableWidget* totalsTable() const { return m_totals; }
+
+public Q_SLOTS:
+    /// Starts an evaluation of the current settings (cancelling one that runs).
+    void evaluate();
+    /// Asks the running evaluation to stop; evaluationCancelled follows.
+    void cancel();
+
+Q_SIGNALS:
+    void evaluationStarted();
+    void evaluationProgress(qint64 done, qint64 total);
+    void evaluationFinished();
+    void evaluationFailed(const QString& message);
+    void evaluationCancelled();
+
+protected:
+    void showEvent(QShowEvent* event) override;
+
+private:
+    QWidget* buildControls();
+    QWidget* buildPlots();
+    void setupPlot(QCustomPlot* plot, const QString& title, const QString& yLabel, bool logY);
+    void onModelActivated(int index);
+    void onProgress(quint64 id, qint64 done, qint64 total);
+    void onFinished(const BoundReport& report);
+    void onFailed(quint64 id, const QString& message);
+    void onCancelled(quint64 id);
+    void onPlotHover(QCustomPlot* plot, QMouseEvent* event);
+    void showError(const QString& title, const QString& message);
+    void setRunning(bool running);
+    void showResult();
+    void updateInputsText();
+    void updateStaleness();
+    void exportPngAsk();
+    void exportCsvAsk();
+    int modelIndexForSpec(const QString& spec);
+
+    // inputs
+    ddpm::Image m_image;
+    QString m_imageName;
+    quint64 m_imageSerial = 0;
+    ScheduleChoice m_schedule;
+    QString m_modelSpec = QStringLiteral("zero");
+    bool m_autoRunDone = false;
+
+    // the worker and the job in flight
+    QThread* m_thread = nullptr;
+    BoundWorker* m_worker = nullptr;
+    quint64 m_nextId = 1;
+    quint64 m_runningId = 0;
+    std::shared_ptr<std::atomic<bool>> m_stop;
+    BoundReport m_result;
+
+    // controls
+    QLabel* m_imageLabel = nullptr;
+    QLabel* m_scheduleLabel = nullptr;
+    QComboBox* m_model = nullptr;
+    QRadioButton* m_small = nullptr;
+    QRadioButton* m_large = nullptr;
+    QCheckBox* m_clip = nullptr;
+    QSpinBox* m_samples = nullptr;
+    QComboBox* m_resolution = nullptr;
+    QSpinBox* m_seed = nullptr;
+    QPushButton* m_evaluate = nullptr;
+    QPushButton* m_cancel = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QTableWidget* m_totals = nullptr;
+    QPushButton* m_exportPng = nullptr;
+    QPushButton* m_exportCsv = nullptr;
+
+    // results
+    QLabel* m_resultsLabel = nullptr;
+    QLabel* m_hoverLabel = nullptr;
+    QWidget* m_plotArea = nullptr;
+    QCustomPlot* m_termsPlot = nullptr;
+    QCustomPlot* m_cumulativePlot = nullptr;
+    QCustomPlot* m_weightPlot = nullptr;
+    QList<QCPItemStraightLine*> m_cursors;
+    std::vector<double> m_cumulative; ///< index t - 1: L_0 + sum_{s=2..t} L_{s-1}
+    std::vector<double> m_relativeWeights; ///< index t - 1: w_t / mean(w)
 };
 
 } // namespace ddpm::ui

@@ -1,0 +1,132 @@
+#include "workers/bound_worker.h"
+
+#include <chrono>
+#include <exception>
+
+#include <ATen/ATen.h>
+
+#include "ddpm/bound.h"
+#include "ddpm/diffusion.h"
+#include "ddpm/error.h"
+#include "ddpm/image.h"
+#include "ddpm/image_tensor.h"
+#include "ddpm/model.h"
+#include "ddpm/runtime.h"
+#include "ddpm/schedule.h"
+
+namespace ddpm::ui {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// About 25 progress signals a second keep the bar smooth without flooding the event loop.
+constexpr auto kProgressInterval = std::chrono::milliseconds(40);
+
+} // namespace
+
+bool BoundSettings::operator==(const BoundSettings& other) const
+{
+    return imageName == other.imageName && imageSerial == other.imageSerial && schedule == other.schedule
+        && modelSpec == other.modelSpec && largeVariance == other.largeVariance
+        && clipDenoised == other.clipDenoised && samples == other.samples
+        && resolution == other.resolution && seed == other.seed;
+}
+
+QString boundCsv(const BoundReport& report)
+{
+    QString text = QStringLiteral("t,bpd,l_simple,weight\n");
+    const auto value = [](const std::vector<double>& v, size_t i) {
+        return i < v.size() ? QString::number(v[i], 'g', 17) : QString();
+    };
+    for (size_t i = 0; i < report.termsBpd.size(); ++i) {
+        text += QStringLiteral("%1,%2,%3,%4\n")
+                    .arg(i + 1)
+                    .arg(value(report.termsBpd, i), value(report.lSimple, i), value(report.weights, i));
+    }
+    return text;
+}
+
+BoundWorker::BoundWorker(QObject* parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<ddpm::ui::BoundReport>();
+}
+
+BoundReport BoundWorker::compute(const BoundRequest& request, const ddpm::ProgressFn& progress)
+{
+    const auto start = Clock::now();
+    const BoundSettings& s = request.settings;
+    if (request.image.empty())
+        throw ddpm::Error("No image to evaluate: open one on the Forward page.");
+    if (s.samples < 1 || s.samples > 1000)
+        throw ddpm::Error("Samples K = " + std::to_string(s.samples) + " is outside 1..1000.");
+    if (s.resolution < 0)
+        throw ddpm::Error("Resolution " + std::to_string(s.resolution) + " is not allowed: use 0 (original) or a size N >= 1.");
+
+    const ddpm::Image image = s.resolution > 0 ? ddpm::resizeCenterCrop(request.image, s.resolution) : request.image;
+    ddpm::NoiseSchedule schedule = s.schedule.build();
+    const ddpm::VarianceKind variance = s.largeVariance ? ddpm::VarianceKind::Large : ddpm::VarianceKind::Small;
+
+    BoundReport report;
+    report.id = request.id;
+    report.settings = s;
+    report.width = image.width;
+    report.height = image.height;
+    report.channels = image.channels;
+    report.steps = schedule.steps();
+    report.weights = ddpm::lSimpleWeights(schedule, variance);
+
+    const c10::Device device = ddpm::pickDevice("auto");
+    ddpm::Diffusion diffusion(std::move(schedule), device);
+    std::unique_ptr<ddpm::DenoiseModel> model = ddpm::makeModel(s.modelSpec.toStdString());
+    report.modelName = QString::fromStdString(model->name());
+
+    const at::Tensor x0 = ddpm::imageToTensor(image).unsqueeze(0).to(device);
+    ddpm::BoundOptions options;
+    options.variance = variance;
+    options.clipDenoised = s.clipDenoised;
+    options.samples = s.samples;
+    options.seed = s.seed;
+
+    const ddpm::BoundResult result = ddpm::evaluateBound(diffusion, *model, x0, options, progress, request.stop.get());
+    report.priorBpd = result.priorBpd;
+    report.decoderBpd = result.decoderBpd;
+    report.termsBpdSum = result.termsBpdSum;
+    report.totalBpd = result.totalBpd;
+    report.termsBpd = result.termsBpd;
+    report.lSimple = result.lSimple;
+    report.modelCalls = result.modelCalls;
+    report.timestepBatch = result.timestepBatch;
+    report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return report;
+}
+
+void BoundWorker::run(const BoundRequest& request)
+{
+    const quint64 id = request.id;
+    auto last = Clock::now() - kProgressInterval;
+    const auto onProgress = [this, id, &last](long long done, long long total) {
+        const auto now = Clock::now();
+        if (done < total && now - last < kProgressInterval)
+            return;
+        last = now;
+        Q_EMIT progress(id, done, total);
+    };
+    try {
+        ddpm::throwIfCancelled(request.stop.get());
+        const BoundReport report = compute(request, onProgress);
+        Q_EMIT finished(report);
+    } catch (const ddpm::Cancelled&) {
+        Q_EMIT cancelled(id);
+    } catch (const ddpm::Error& e) {
+        Q_EMIT failed(id, QString::fromStdString(e.what()));
+    } catch (const std::exception& e) {
+        // Torch's own errors (c10::Error) carry a long backtrace; its first line says what went wrong.
+        Q_EMIT failed(id, tr("The evaluation failed: %1").arg(QString::fromStdString(e.what()).section(QLatin1Char('\n'), 0, 0)));
+    } catch (...) {
+        Q_EMIT failed(id, tr("The evaluation failed with an unknown error."));
+    }
+}
+
+} // namespace ddpm::ui
