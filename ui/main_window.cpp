@@ -74,6 +74,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_forwardPage, &ForwardPage::scheduleChanged, m_boundPage, &BoundPage::setSchedule);
 
     m_runtimeLabel = new QLabel(this);
+    m_runtimeLabel->setToolTip(tr("Where torch computes and how many threads one operation uses.\n"
+                                  "Chosen at start by a short timed probe; change it in Settings › Compute threads."));
     statusBar()->addPermanentWidget(m_runtimeLabel);
 
     buildMenus();

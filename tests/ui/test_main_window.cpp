@@ -1,5 +1,157 @@
-// placeholder until the unit's tests are written
+// Main window, offscreen: five pages with their titles, switching pages (list, menu shortcut),
+// the status bar's runtime text, and geometry/page persisting through QSettings.
+#include <QAction>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QStatusBar>
 #include <QtTest>
-class TestMainWindow : public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(TestMainWindow)
+
+#include "ddpm/runtime.h"
+#include "main_window.h"
+#include "pages/schedule_page.h"
+
+using ddpm::ui::MainWindow;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("DDPM Studio Tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_main_window"));
+        QSettings().clear();
+        QSettings().sync();
+    }
+
+    void fivePagesWithTitles()
+    {
+        MainWindow window;
+        auto* list = window.findChild<QListWidget*>();
+        auto* stack = window.findChild<QStackedWidget*>();
+        QVERIFY(list);
+        QVERIFY(stack);
+        const QStringList expected = {QStringLiteral("Schedule"), QStringLiteral("Forward process"),
+                                      QStringLiteral("Bound"), QStringLiteral("Training"),
+                                      QStringLiteral("Reverse chain")};
+        QCOMPARE(list->count(), expected.size());
+        QCOMPARE(stack->count(), expected.size());
+        for (int i = 0; i < expected.size(); ++i)
+            QCOMPARE(list->item(i)->text(), expected[i]);
+        QVERIFY(window.schedulePage());
+        QVERIFY(window.forwardPage());
+        QVERIFY(window.boundPage());
+        QCOMPARE(stack->widget(0), static_cast<QWidget*>(window.schedulePage()));
+        QCOMPARE(window.windowTitle(), QStringLiteral("DDPM Studio"));
+    }
+
+    void switchingPages_data()
+    {
+        QTest::addColumn<int>("page");
+        QTest::newRow("schedule") << int(MainWindow::Schedule);
+        QTest::newRow("forward") << int(MainWindow::Forward);
+        QTest::newRow("bound") << int(MainWindow::Bound);
+        QTest::newRow("training") << int(MainWindow::Training);
+        QTest::newRow("reverse") << int(MainWindow::Reverse);
+    }
+
+    void switchingPages()
+    {
+        QFETCH(int, page);
+        MainWindow window;
+        auto* list = window.findChild<QListWidget*>();
+        auto* stack = window.findChild<QStackedWidget*>();
+        window.showPage(MainWindow::Page(page));
+        QCOMPARE(int(window.currentPage()), page);
+        QCOMPARE(stack->currentIndex(), page);
+        QCOMPARE(list->currentRow(), page);
+
+        // Clicking in the page list switches too.
+        const int other = (page + 2) % list->count();
+        list->setCurrentRow(other);
+        QCOMPARE(int(window.currentPage()), other);
+
+        // So does the View menu's action for the page.
+        QAction* action = nullptr;
+        for (QAction* a : window.menuBar()->findChildren<QAction*>())
+            if (a->text() == list->item(page)->text())
+                action = a;
+        QVERIFY(action);
+        action->trigger();
+        QCOMPARE(int(window.currentPage()), page);
+    }
+
+    void statusBarShowsThreads()
+    {
+        MainWindow window;
+        QString text;
+        for (QLabel* label : window.statusBar()->findChildren<QLabel*>())
+            text += label->text() + QLatin1Char('\n');
+        QVERIFY2(text.contains(QStringLiteral("thread")), qPrintable(text));
+        QVERIFY2(text.contains(QString::number(ddpm::threadCount())), qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("CPU")) || text.contains(QStringLiteral("CUDA")));
+        QVERIFY(ddpm::threadCount() >= 1);
+    }
+
+    void savedThreadCountIsUsed()
+    {
+        QSettings().setValue(QStringLiteral("runtime/threads"), 1);
+        {
+            MainWindow window;
+            QCOMPARE(ddpm::threadCount(), 1);
+            QString text;
+            for (QLabel* label : window.statusBar()->findChildren<QLabel*>())
+                text += label->text();
+            QVERIFY2(text.contains(QStringLiteral("1 thread")), qPrintable(text));
+        }
+        QSettings().remove(QStringLiteral("runtime/threads"));
+    }
+
+    void settingsRoundTrip()
+    {
+        QRect geometry;
+        {
+            MainWindow window;
+            // A size other than the default 1280 x 820 that every page can take.
+            geometry = QRect(QPoint(40, 50), window.minimumSizeHint().expandedTo(QSize(1000, 700)) + QSize(20, 30));
+            window.setGeometry(geometry);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.showPage(MainWindow::Bound);
+            QVERIFY(window.close()); // closeEvent saves the settings
+        }
+        QSettings settings;
+        QVERIFY(settings.contains(QStringLiteral("window/geometry")));
+        QCOMPARE(settings.value(QStringLiteral("window/page")).toInt(), int(MainWindow::Bound));
+        QVERIFY(settings.contains(QStringLiteral("schedule/schedules")));
+
+        MainWindow restored;
+        QCOMPARE(restored.currentPage(), MainWindow::Bound);
+        QCOMPARE(restored.size(), geometry.size());
+        QCOMPARE(restored.schedulePage()->schedules().size(), 2);
+    }
+
+    void fitsSmallScreens()
+    {
+        // The window must fit a 1280 x 800 screen with room for a panel and decorations.
+        MainWindow window;
+        const QSize minimum = window.minimumSizeHint();
+        QVERIFY2(minimum.width() <= 1240 && minimum.height() <= 720,
+                 qPrintable(QStringLiteral("%1 x %2").arg(minimum.width()).arg(minimum.height())));
+    }
+
+    void badSavedPageIsClamped()
+    {
+        QSettings().setValue(QStringLiteral("window/page"), 42);
+        MainWindow window;
+        QVERIFY(int(window.currentPage()) >= 0 && int(window.currentPage()) < 5);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
 #include "test_main_window.moc"

@@ -48,11 +48,10 @@ ScheduleSelector::ScheduleSelector(QWidget* parent)
         else
             emitChoice();
     });
-    connect(m_steps, &QSpinBox::editingFinished, this, &ScheduleSelector::emitChoice);
-    connect(m_steps, qOverload<int>(&QSpinBox::valueChanged), this, [this] {
-        if (!m_steps->hasFocus())
-            emitChoice(); // arrows and wheel; typing waits for editingFinished
-    });
+    // Arrows and wheel emit at once; typed digits only on Enter or focus out (no keyboard
+    // tracking), so typing 1000 does not build schedules for T = 1, 10 and 100 on the way.
+    m_steps->setKeyboardTracking(false);
+    connect(m_steps, qOverload<int>(&QSpinBox::valueChanged), this, &ScheduleSelector::emitChoice);
     connect(m_zeroTerminalSnr, &QCheckBox::toggled, this, &ScheduleSelector::emitChoice);
 }
 
