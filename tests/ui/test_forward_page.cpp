@@ -1,5 +1,355 @@
-// placeholder until the unit's tests are written
+// Forward process page, offscreen: the default image, the slider, seeds, the Markov chain,
+// bad files, histogram statistics against theory, and settings.
+#include <cmath>
+
+#include <QBuffer>
+#include <QFile>
+#include <QImage>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QtTest>
-class TestForwardPage : public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(TestForwardPage)
+
+#include "ddpm/runtime.h"
+#include "ddpm/schedule.h"
+#include "pages/forward_page.h"
+
+using ddpm::ui::ForwardMode;
+using ddpm::ui::ForwardPage;
+using ddpm::ui::ScheduleChoice;
+
+Q_DECLARE_METATYPE(ddpm::ui::ForwardMode)
+
+namespace {
+constexpr int kWaitMs = 30000;
+}
+
+#define WAIT_FRAME(page) QTRY_VERIFY_WITH_TIMEOUT(!(page).isRendering(), kWaitMs)
+
+class TestForwardPage : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("DDPM Studio tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_forward_page"));
+        QVERIFY(m_dir.isValid());
+        // The frames here are small: one thread avoids OpenMP barriers stalling on a busy 2-core CI box.
+        ddpm::setThreadCount(1);
+    }
+
+    void opensOnTheCat()
+    {
+        ForwardPage page;
+        QCOMPARE(page.imagePath(), ForwardPage::kDefaultImage);
+        QVERIFY(!page.image().empty());
+        QCOMPARE(page.image().width, 451);
+        QCOMPARE(page.image().height, 300);
+        QCOMPARE(page.image().channels, 3);
+        WAIT_FRAME(page);
+        QVERIFY(!page.xtImage().isNull());
+        QCOMPARE(page.x0Image().size(), QSize(128, 128));
+        QCOMPARE(page.noiseImage().size(), QSize(128, 128));
+        QCOMPARE(page.stripImages().size(), 8);
+        QCOMPARE(page.frame().stripSteps.front(), 0);
+        QCOMPARE(page.frame().stripSteps.back(), page.schedule().steps);
+    }
+
+    void sliderChangesXt_data() { modes(); }
+    void sliderChangesXt()
+    {
+        QFETCH(ForwardMode, mode);
+        ForwardPage page;
+        page.setResolution(64); // keeps the chain walks short on a busy CI machine
+        page.setMode(mode);
+        page.setT(100);
+        WAIT_FRAME(page);
+        const QImage before = page.xtImage();
+        QCOMPARE(page.frame().t, 100);
+        QSignalSpy ready(&page, &ForwardPage::frameReady);
+        page.setT(600);
+        QVERIFY(ready.wait(kWaitMs) || ready.count() > 0);
+        WAIT_FRAME(page);
+        QCOMPARE(page.frame().t, 600);
+        QVERIFY(page.xtImage() != before);
+        // Back to the first t: the same picture again (the chain resumes from stored states).
+        page.setT(100);
+        WAIT_FRAME(page);
+        QCOMPARE(page.xtImage(), before);
+    }
+
+    void seedsAreReproducible_data() { modes(); }
+    void seedsAreReproducible()
+    {
+        QFETCH(ForwardMode, mode);
+        ForwardPage page;
+        page.setResolution(64); // keeps the chain walks short on a busy CI machine
+        page.setMode(mode);
+        page.setT(300);
+        page.setSeed(7);
+        WAIT_FRAME(page);
+        const QImage first = page.xtImage();
+        page.setSeed(8);
+        WAIT_FRAME(page);
+        const QImage other = page.xtImage();
+        page.setSeed(7);
+        WAIT_FRAME(page);
+        QCOMPARE(page.xtImage(), first);
+        QVERIFY(other != first);
+
+        ForwardPage second; // a fresh page and worker give the same frame for the same seed
+        second.setResolution(64);
+        second.setMode(mode);
+        second.setT(300);
+        second.setSeed(7);
+        WAIT_FRAME(second);
+        QCOMPARE(second.xtImage(), first);
+    }
+
+    void markovChainRenders()
+    {
+        ForwardPage page;
+        QSignalSpy ready(&page, &ForwardPage::frameReady);
+        page.setResolution(64);
+        page.setMode(ForwardMode::MarkovChain);
+        page.setT(page.schedule().steps);
+        WAIT_FRAME(page);
+        QVERIFY(ready.count() >= 1);
+        QVERIFY(page.frame().mode == ForwardMode::MarkovChain);
+        QVERIFY(!page.xtImage().isNull());
+        QCOMPARE(page.stripImages().size(), 8);
+        // The chain's x_T and the closed form's differ pixel by pixel but not in distribution.
+        QVERIFY(std::abs(page.frame().measuredMean) < 0.05);
+        QVERIFY(std::abs(page.frame().measuredStd - 1.0) < 0.05);
+    }
+
+    void badFileKeepsImage_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::newRow("missing") << m_dir.filePath(QStringLiteral("no-such-file.png"));
+        QTest::newRow("empty") << writeFile(QStringLiteral("empty.png"), QByteArray());
+        QTest::newRow("garbage") << writeFile(QStringLiteral("garbage.png"), QByteArray(4096, '\x5a'));
+        QTest::newRow("text") << writeFile(QStringLiteral("notes.jpg"), QByteArray("just some text, not a JPEG\n"));
+        QByteArray truncated;
+        {
+            QImage img(64, 64, QImage::Format_RGB888);
+            img.fill(Qt::red);
+            QBuffer buffer(&truncated);
+            buffer.open(QIODevice::WriteOnly);
+            img.save(&buffer, "PNG");
+        }
+        QTest::newRow("truncated") << writeFile(QStringLiteral("truncated.png"), truncated.left(truncated.size() / 2));
+        QTest::newRow("directory") << m_dir.path();
+        QTest::newRow("over 100 megapixels") << QStringLiteral(DDPM_TEST_DATA_DIR "/image_io/huge_header.png");
+    }
+    void badFileKeepsImage()
+    {
+        QFETCH(QString, path);
+        ForwardPage page;
+        WAIT_FRAME(page);
+        const QImage before = page.xtImage();
+        QStringList errors;
+        page.setErrorHandler([&errors](const QString& message) { errors << message; });
+        QSignalSpy changed(&page, &ForwardPage::imageChanged);
+
+        QVERIFY(!page.openImage(path));
+        QCOMPARE(errors.size(), 1);
+        QVERIFY(!errors.front().isEmpty());
+        QCOMPARE(page.lastError(), errors.front());
+        QCOMPARE(changed.count(), 0);
+        QCOMPARE(page.imagePath(), ForwardPage::kDefaultImage);
+        QCOMPARE(page.image().width, 451);
+        QVERIFY(!page.isRendering());
+        QCOMPARE(page.xtImage(), before);
+
+        // Quiet: no message, but the error is remembered.
+        QVERIFY(!page.openImage(path, true));
+        QCOMPARE(errors.size(), 1);
+        QVERIFY(!page.lastError().isEmpty());
+    }
+
+    void opensAnotherImage()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("small.png"));
+        QImage img(40, 30, QImage::Format_RGB888);
+        img.fill(QColor(10, 200, 90));
+        QVERIFY(img.save(path));
+
+        ForwardPage page;
+        QSignalSpy changed(&page, &ForwardPage::imageChanged);
+        QVERIFY(page.openImage(path));
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(page.image().width, 40);
+        QCOMPARE(page.image().height, 30);
+        QCOMPARE(QFileInfo(page.imagePath()).fileName(), QStringLiteral("small.png"));
+        page.setResolution(32);
+        WAIT_FRAME(page);
+        QCOMPARE(page.x0Image().size(), QSize(32, 32));
+        page.setResolution(0); // original size
+        WAIT_FRAME(page);
+        QCOMPARE(page.x0Image().size(), QSize(40, 30));
+        QCOMPARE(page.x0Image().pixelColor(5, 5), QColor(10, 200, 90));
+    }
+
+    void histogramMatchesTheory_data()
+    {
+        QTest::addColumn<ForwardMode>("mode");
+        QTest::addColumn<double>("fraction");
+        QTest::newRow("closed, t = 1") << ForwardMode::ClosedForm << 0.0;
+        QTest::newRow("closed, t = T/2") << ForwardMode::ClosedForm << 0.5;
+        QTest::newRow("closed, t = T") << ForwardMode::ClosedForm << 1.0;
+        QTest::newRow("chain, t = T/4") << ForwardMode::MarkovChain << 0.25;
+        QTest::newRow("chain, t = T") << ForwardMode::MarkovChain << 1.0;
+    }
+    void histogramMatchesTheory()
+    {
+        QFETCH(ForwardMode, mode);
+        QFETCH(double, fraction);
+        ForwardPage page;
+        const int steps = page.schedule().steps;
+        const int t = std::max(1, static_cast<int>(std::lround(fraction * steps)));
+        page.setResolution(64); // keeps the chain walks short on a busy CI machine
+        page.setMode(mode);
+        page.setT(t);
+        WAIT_FRAME(page);
+        const ddpm::ui::ForwardResult& f = page.frame();
+        QCOMPARE(f.t, t);
+        const double ab = page.schedule().build().alphaBar(t);
+        QVERIFY(std::abs(f.alphaBar - ab) < 1e-12);
+        QVERIFY2(std::abs(f.measuredMean - f.predictedMean) < 0.03,
+                 qPrintable(QStringLiteral("mean %1 vs %2").arg(f.measuredMean).arg(f.predictedMean)));
+        QVERIFY2(std::abs(f.measuredStd - f.predictedStd) < 0.03,
+                 qPrintable(QStringLiteral("std %1 vs %2").arg(f.measuredStd).arg(f.predictedStd)));
+        if (t == steps) { // linear at T = 1000: alpha_bar_T is about 4e-5, so x_T is about N(0, 1)
+            QVERIFY(std::abs(f.measuredMean) < 0.03);
+            QVERIFY(std::abs(f.measuredStd - 1.0) < 0.03);
+            QVERIFY(std::abs(f.predictedStd - 1.0) < 1e-3);
+        }
+        // The histogram is a density: it integrates to about 1 (a little mass may fall outside).
+        QCOMPARE(f.histDensity.size(), f.theoryDensity.size());
+        const double width = (f.histHigh - f.histLow) / f.histDensity.size();
+        double measured = 0.0, predicted = 0.0, l1 = 0.0;
+        for (int b = 0; b < f.histDensity.size(); ++b) {
+            measured += f.histDensity[b] * width;
+            predicted += f.theoryDensity[b] * width;
+            l1 += std::abs(f.histDensity[b] - f.theoryDensity[b]) * width;
+        }
+        QVERIFY(measured > 0.97 && measured <= 1.0 + 1e-9);
+        QVERIFY(predicted > 0.97 && predicted <= 1.0 + 1e-9);
+        QVERIFY2(l1 < 0.1, qPrintable(QStringLiteral("L1 distance %1").arg(l1)));
+    }
+
+    void scheduleChoice()
+    {
+        ForwardPage page;
+        QStringList errors;
+        page.setErrorHandler([&errors](const QString& message) { errors << message; });
+        QSignalSpy changed(&page, &ForwardPage::scheduleChanged);
+        page.setT(500);
+
+        ScheduleChoice bad;
+        bad.name = QStringLiteral("custom:") + m_dir.filePath(QStringLiteral("missing-betas.txt"));
+        page.setSchedule(bad);
+        QCOMPARE(errors.size(), 1);
+        QCOMPARE(page.schedule(), ScheduleChoice());
+        QCOMPARE(changed.count(), 0);
+
+        ScheduleChoice cosine;
+        cosine.name = QStringLiteral("cosine");
+        cosine.steps = 100;
+        page.setSchedule(cosine);
+        QCOMPARE(errors.size(), 1);
+        QCOMPARE(page.schedule(), cosine);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(page.t(), 50); // t keeps its place along the schedule
+        WAIT_FRAME(page);
+        QCOMPARE(page.frame().steps, 100);
+        QCOMPARE(page.frame().stripSteps.back(), 100);
+    }
+
+    void settingsRoundTrip()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("small2.png"));
+        QImage img(20, 20, QImage::Format_Grayscale8);
+        img.fill(128);
+        QVERIFY(img.save(path));
+        const QString ini = m_dir.filePath(QStringLiteral("settings.ini"));
+        {
+            ForwardPage page;
+            QVERIFY(page.openImage(path));
+            ScheduleChoice choice;
+            choice.name = QStringLiteral("sigmoid");
+            choice.steps = 200;
+            page.setSchedule(choice);
+            page.setT(123);
+            page.setSeed(42);
+            page.setResolution(64);
+            page.setMode(ForwardMode::MarkovChain);
+            QSettings settings(ini, QSettings::IniFormat);
+            page.saveSettings(settings);
+        }
+        {
+            QSettings settings(ini, QSettings::IniFormat);
+            ForwardPage page;
+            page.restoreSettings(settings);
+            QCOMPARE(page.imagePath(), QFileInfo(path).absoluteFilePath());
+            QCOMPARE(page.image().channels, 1);
+            QCOMPARE(page.schedule().name, QStringLiteral("sigmoid"));
+            QCOMPARE(page.schedule().steps, 200);
+            QCOMPARE(page.t(), 123);
+            QCOMPARE(page.seed(), quint64(42));
+            QCOMPARE(page.resolution(), 64);
+            QVERIFY(page.mode() == ForwardMode::MarkovChain);
+            WAIT_FRAME(page);
+            QCOMPARE(page.x0Image().size(), QSize(64, 64));
+        }
+        // The last image is gone: back to the cat without a message.
+        QVERIFY(QFile::remove(path));
+        {
+            QSettings settings(ini, QSettings::IniFormat);
+            ForwardPage page;
+            QStringList errors;
+            page.setErrorHandler([&errors](const QString& message) { errors << message; });
+            page.restoreSettings(settings);
+            QVERIFY(errors.isEmpty());
+            QCOMPARE(page.imagePath(), ForwardPage::kDefaultImage);
+            QCOMPARE(page.image().width, 451);
+            QCOMPARE(page.t(), 123);
+        }
+    }
+
+    void exportsTheView()
+    {
+        ForwardPage page;
+        page.resize(1200, 700);
+        WAIT_FRAME(page);
+        const QImage grabbed = page.viewArea()->grab().toImage();
+        QVERIFY(!grabbed.isNull());
+        QVERIFY(grabbed.width() > 100 && grabbed.height() > 100);
+    }
+
+private:
+    void modes()
+    {
+        QTest::addColumn<ForwardMode>("mode");
+        QTest::newRow("closed form") << ForwardMode::ClosedForm;
+        QTest::newRow("Markov chain") << ForwardMode::MarkovChain;
+    }
+
+    QString writeFile(const QString& name, const QByteArray& bytes)
+    {
+        const QString path = m_dir.filePath(name);
+        QFile file(path);
+        if (file.open(QIODevice::WriteOnly))
+            file.write(bytes);
+        return path;
+    }
+
+    QTemporaryDir m_dir;
+};
+
+QTEST_MAIN(TestForwardPage)
 #include "test_forward_page.moc"

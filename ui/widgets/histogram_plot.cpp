@@ -1,0 +1,92 @@
+#include "widgets/histogram_plot.h"
+
+#include <cmath>
+
+#include <QVBoxLayout>
+
+#include "widgets/plot.h"
+
+namespace ddpm::ui {
+
+HistogramPlot::HistogramPlot(QWidget* parent)
+    : QWidget(parent)
+    , m_plot(new QCustomPlot(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_plot);
+    m_plot->setMinimumSize(260, 180);
+
+    m_bars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
+    m_bars->setName(tr("pixel values of xₜ"));
+    m_bars->setPen(QPen(QColor(70, 110, 170)));
+    m_bars->setBrush(QColor(70, 110, 170, 110));
+    m_bars->setWidthType(QCPBars::wtPlotCoords);
+
+    m_theory = m_plot->addGraph();
+    m_theory->setName(tr("predicted by q(xₜ | x₀)"));
+    m_theory->setPen(QPen(QColor(220, 120, 20), 2));
+    m_theory->setLineStyle(QCPGraph::lsStepCenter);
+
+    m_normal = m_plot->addGraph();
+    m_normal->setName(tr("N(0, 1)"));
+    m_normal->setPen(QPen(QColor(40, 40, 40), 1.5, Qt::DashLine));
+    QVector<double> xs, ys;
+    for (int i = 0; i <= 400; ++i) {
+        const double x = -4.0 + 8.0 * i / 400;
+        xs.push_back(x);
+        ys.push_back(std::exp(-0.5 * x * x) / std::sqrt(2.0 * M_PI));
+    }
+    m_normal->setData(xs, ys, true);
+
+    m_plot->xAxis->setLabel(tr("pixel value of xₜ"));
+    m_plot->yAxis->setLabel(tr("density"));
+    m_plot->xAxis->setRange(-4.0, 4.0);
+    m_plot->yAxis->setRange(0.0, 0.6);
+    m_plot->legend->setVisible(true);
+    QFont legendFont = font();
+    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
+    m_plot->legend->setFont(legendFont);
+    m_plot->legend->setBrush(QColor(255, 255, 255, 200));
+    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+}
+
+void HistogramPlot::setData(double low, double high, const QVector<double>& measured,
+                            const QVector<double>& predicted)
+{
+    m_measured = measured;
+    const int bins = measured.size();
+    if (bins == 0) {
+        clear();
+        return;
+    }
+    const double width = (high - low) / bins;
+    QVector<double> centres(bins);
+    for (int b = 0; b < bins; ++b)
+        centres[b] = low + (b + 0.5) * width;
+    m_bars->setWidth(width);
+    m_bars->setData(centres, measured, true);
+    if (predicted.size() == bins)
+        m_theory->setData(centres, predicted, true);
+    else
+        m_theory->data()->clear();
+
+    double top = 0.45;
+    for (double v : measured)
+        top = std::max(top, v);
+    for (double v : predicted)
+        top = std::max(top, v);
+    m_plot->xAxis->setRange(low, high);
+    m_plot->yAxis->setRange(0.0, top * 1.45); // headroom for the legend
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void HistogramPlot::clear()
+{
+    m_measured.clear();
+    m_bars->data()->clear();
+    m_theory->data()->clear();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+} // namespace ddpm::ui

@@ -1,0 +1,36 @@
+// HistogramPlot: a density histogram (bars) with the density theory predicts for each bin
+// and the N(0, 1) curve overlaid; used for the pixel values of x_t.
+#pragma once
+
+#include <QVector>
+#include <QWidget>
+
+class QCustomPlot;
+class QCPBars;
+class QCPGraph;
+
+namespace ddpm::ui {
+
+class HistogramPlot : public QWidget {
+    Q_OBJECT
+public:
+    explicit HistogramPlot(QWidget* parent = nullptr);
+
+    /// Equal bins over [low, high]: measured density per bin and the predicted density per
+    /// bin (may be empty). Both in 1/unit, so they compare directly with the N(0, 1) curve.
+    void setData(double low, double high, const QVector<double>& measured, const QVector<double>& predicted);
+    void clear();
+
+    QCustomPlot* plot() const { return m_plot; }
+    /// The measured densities last set (for tests).
+    const QVector<double>& measured() const { return m_measured; }
+
+private:
+    QCustomPlot* m_plot = nullptr;
+    QCPBars* m_bars = nullptr;
+    QCPGraph* m_theory = nullptr;
+    QCPGraph* m_normal = nullptr;
+    QVector<double> m_measured;
+};
+
+} // namespace ddpm::ui
