@@ -1,2 +1,109 @@
+// `ddpm noise`: one image noised by the forward process at chosen t, written as a labelled strip.
+#include <ATen/ATen.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "cli_common.h"
-namespace ddpm::cli {}
+#include "ddpm/diffusion.h"
+#include "ddpm/image.h"
+#include "ddpm/image_tensor.h"
+#include "ddpm/rng.h"
+#include "ddpm/schedule.h"
+#include "ddpm/strip.h"
+
+namespace ddpm::cli {
+namespace {
+
+constexpr int kMaxNoiseSize = 4096;
+constexpr size_t kMaxTiles = 64;
+
+struct NoiseOptions {
+    std::string image;
+    int size = 0;
+    std::string schedule = "linear";
+    int steps = 1000;
+    bool zeroTerminalSnr = false;
+    std::string t = "1,250,500,1000";
+    std::uint64_t seed = 0;
+    bool chain = false;
+    std::string out;
+    int threads = 0;
+};
+
+void runNoise(const NoiseOptions& o)
+{
+    // Cheap checks first, so bad usage fails before any image is decoded.
+    requireExtension("--out", o.out, ".png");
+    if (o.size < 0 || o.size > kMaxNoiseSize)
+        throw UsageError{"--size " + std::to_string(o.size) + " is outside 1.." + std::to_string(kMaxNoiseSize) +
+                         " (0 keeps the image's size)"};
+    const NoiseSchedule schedule = NoiseSchedule::fromName(o.schedule, o.steps, o.zeroTerminalSnr);
+    const int T = schedule.steps();
+    const std::vector<int> ts = parseIntList("--t", o.t, 1, T, "T = " + std::to_string(T) + " steps");
+    if (ts.size() > kMaxTiles)
+        throw UsageError{"--t lists " + std::to_string(ts.size()) + " timesteps; at most " +
+                         std::to_string(kMaxTiles) + " fit in one strip"};
+
+    ImageLoadOptions loadOptions;
+    loadOptions.size = o.size;
+    const Image image = loadImage(o.image, loadOptions);
+    applyThreads(o.threads);
+
+    const Diffusion diffusion(schedule);
+    const at::Tensor x0 = imageToTensor(image).unsqueeze(0); // [1, C, H, W] in [-1, 1]
+    Rng rng(o.seed);
+    std::vector<at::Tensor> xs;
+    if (o.chain) {
+        // One walk of the Markov chain (Eq. 2), fresh noise at every step, read off at each t.
+        xs = diffusion.qSampleChain(x0, ts, rng);
+    } else {
+        // Closed form (Eq. 4) with one noise draw shared by every t, so the strip shows the
+        // same eps fading in as alpha_bar_t falls.
+        const at::Tensor noise = rng.normal(x0.sizes());
+        for (int t : ts)
+            xs.push_back(diffusion.qSample(x0, diffusion.timesteps(t, 1), noise));
+    }
+
+    std::vector<Image> tiles{image};
+    std::vector<std::string> labels{"x_0"};
+    for (size_t i = 0; i < ts.size(); ++i) {
+        tiles.push_back(tensorToImage(xs[i].squeeze(0))); // clamped to [-1, 1] like x_0
+        labels.push_back("t = " + std::to_string(ts[i]));
+    }
+    savePng(composeStrip(tiles, labels), o.out);
+}
+
+} // namespace
+
+void addNoiseCommand(CLI::App& app)
+{
+    auto* sub = app.add_subcommand("noise", "Noise an image with the forward process q(x_t | x_0) at chosen t and "
+                                            "write a labelled strip x_0, x_t1, x_t2, ... as PNG");
+    auto o = std::make_shared<NoiseOptions>();
+    sub->add_option("--image", o->image, "Input image (PNG, JPEG, BMP, TIFF, WebP, PNM)")->required();
+    sub->add_option("--size", o->size,
+                    "Scale the shorter side to N and centre-crop N x N, 1.." + std::to_string(kMaxNoiseSize) +
+                        "; 0 (default) keeps the size")
+        ->check(CLI::Range(0, kMaxNoiseSize))
+        ->default_val(0);
+    sub->add_option("--schedule", o->schedule,
+                    "Schedule: linear, cosine, quadratic, sigmoid, scaled-linear or custom:FILE")
+        ->default_val("linear");
+    sub->add_option("--steps", o->steps, "Number of diffusion steps T, 1.." + std::to_string(NoiseSchedule::kMaxSteps))
+        ->check(CLI::Range(1, NoiseSchedule::kMaxSteps))
+        ->default_val(1000);
+    sub->add_flag("--zero-terminal-snr", o->zeroTerminalSnr, "Rescale the schedule so alpha_bar_T = 0");
+    sub->add_option("--t", o->t, "Comma-separated timesteps in 1..T, e.g. 1,250,500,1000")->required();
+    addSeedOption(*sub, o->seed, "Seed of the Gaussian noise (same seed, same PNG)");
+    sub->add_flag("--chain", o->chain,
+                  "Walk the Markov chain q(x_t | x_{t-1}) step by step instead of the closed form q(x_t | x_0)");
+    sub->add_option("--out", o->out, "Output PNG file (written atomically)")->required();
+    addThreadsOption(*sub, o->threads);
+    setExample(*sub, "ddpm noise --image cat.png --size 64 --t 1,250,500,1000 --seed 7 --out strip.png");
+    sub->callback([o] { runNoise(*o); });
+}
+
+} // namespace ddpm::cli
