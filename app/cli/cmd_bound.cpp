@@ -1,2 +1,178 @@
+// `ddpm bound`: the variational bound of one image or a few images of a data set, term by
+// term in bits/dim, as JSON (terms and totals) or CSV (terms only).
+#include <cstdio>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
 #include "cli_common.h"
-namespace ddpm::cli {}
+#include "ddpm/bound.h"
+#include "ddpm/dataset.h"
+#include "ddpm/diffusion.h"
+#include "ddpm/error.h"
+#include "ddpm/image.h"
+#include "ddpm/image_tensor.h"
+#include "ddpm/model.h"
+#include "ddpm/schedule.h"
+
+namespace ddpm::cli {
+
+namespace {
+
+struct BoundArgs {
+    std::string image;
+    std::string data;
+    std::string model;
+    std::string schedule = "linear";
+    int steps = 1000;
+    bool zeroTerminalSnr = false;
+    std::string variance = "small";
+    bool clipDenoised = false;
+    int samples = 1;
+    std::uint64_t seed = 0;
+    std::string format = "json";
+    int size = 0;
+    long long images = 1;
+    std::string out;
+    int threads = 0;
+};
+
+/// Full precision for doubles in CSV (JSON gets nlohmann's round-trip formatting).
+std::string formatDouble(double value)
+{
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "%.17g", value);
+    return buffer;
+}
+
+at::Tensor loadImages(const BoundArgs& args)
+{
+    if (!args.image.empty()) {
+        ImageLoadOptions options;
+        options.size = args.size;
+        const Image image = loadImage(args.image, options);
+        return imageToTensor(image).unsqueeze(0);
+    }
+    const DataSpec spec = DataSpec::parse(args.data);
+    if (!spec.isImages())
+        throw UsageError{"--data " + args.data
+                         + " is a 2-D point set; the bound's decoder needs 8-bit images"
+                           " (use fashion-mnist, mnist:DIR, folder:DIR or image:FILE)"};
+    DataLoadOptions options;
+    options.limit = args.images;
+    options.size = args.size;
+    return loadData(spec, options);
+}
+
+std::string toJson(const BoundArgs& args, const Diffusion& diffusion, const DenoiseModel& model,
+                   const BoundOptions& options, const BoundResult& result, std::int64_t images)
+{
+    nlohmann::ordered_json json;
+    json["prior_bpd"] = result.priorBpd;
+    json["decoder_bpd"] = result.decoderBpd;
+    json["terms_bpd_sum"] = result.termsBpdSum;
+    json["total_bpd"] = result.totalBpd;
+    nlohmann::ordered_json terms = nlohmann::ordered_json::array();
+    for (size_t i = 0; i < result.termsBpd.size(); ++i) {
+        nlohmann::ordered_json term;
+        term["t"] = static_cast<int>(i + 1);
+        term["bpd"] = result.termsBpd[i];
+        term["l_simple"] = result.lSimple[i];
+        terms.push_back(std::move(term));
+    }
+    json["terms"] = std::move(terms);
+    json["schedule"] = diffusion.schedule().name();
+    json["steps"] = diffusion.steps();
+    json["zero_terminal_snr"] = diffusion.schedule().zeroTerminalSnr();
+    json["variance"] = varianceKindName(options.variance);
+    json["clip_denoised"] = options.clipDenoised;
+    json["samples"] = options.samples;
+    json["seed"] = options.seed;
+    json["images"] = images;
+    json["model"] = args.model;
+    json["model_calls"] = result.modelCalls;
+    json["timestep_batch"] = result.timestepBatch;
+    return json.dump(2) + "\n";
+}
+
+std::string toCsv(const BoundResult& result)
+{
+    std::ostringstream csv;
+    csv << "t,bpd,l_simple\n";
+    for (size_t i = 0; i < result.termsBpd.size(); ++i)
+        csv << (i + 1) << ',' << formatDouble(result.termsBpd[i]) << ',' << formatDouble(result.lSimple[i]) << '\n';
+    return csv.str();
+}
+
+void runBound(const BoundArgs& args)
+{
+    const bool hasImage = !args.image.empty();
+    const bool hasData = !args.data.empty();
+    if (hasImage == hasData)
+        throw UsageError{"give exactly one of --image FILE or --data SPEC"};
+    if (args.model.empty())
+        throw UsageError{"--model is required: zero (the baseline that predicts no noise) or a checkpoint path"};
+    if (args.format != "json" && args.format != "csv")
+        throw UsageError{"--format " + args.format + " is not known; use json or csv"};
+    if (args.images < 1)
+        throw UsageError{"--images " + std::to_string(args.images) + " must be at least 1"};
+    if (args.size < 0)
+        throw UsageError{"--size " + std::to_string(args.size) + " must be 0 (keep the size) or a side length in pixels"};
+
+    BoundOptions options;
+    options.variance = parseVarianceKind(args.variance);
+    options.clipDenoised = args.clipDenoised;
+    options.samples = args.samples;
+    options.seed = args.seed;
+    if (options.samples < 1 || options.samples > 1000)
+        throw UsageError{"--samples " + std::to_string(options.samples) + " is outside 1..1000"};
+
+    std::unique_ptr<DenoiseModel> model = makeModel(args.model);
+    Diffusion diffusion(NoiseSchedule::fromName(args.schedule, args.steps, args.zeroTerminalSnr));
+    applyThreads(args.threads);
+
+    const at::Tensor x0 = loadImages(args);
+    const BoundResult result = evaluateBound(diffusion, *model, x0, options);
+
+    const std::string text = args.format == "json"
+                                 ? toJson(args, diffusion, *model, options, result, x0.size(0))
+                                 : toCsv(result);
+    writeOutput(args.out, text);
+}
+
+} // namespace
+
+void addBoundCommand(CLI::App& app)
+{
+    auto* sub = app.add_subcommand("bound", "The variational bound term by term (L_T, L_{t-1}, L_0) in bits/dim "
+                                            "for an image or a few images of a data set");
+    auto o = std::make_shared<BoundArgs>();
+    sub->add_option("--image", o->image, "Image file (PNG, JPEG, ...); give this or --data");
+    sub->add_option("--data", o->data,
+                    "Data spec: fashion-mnist[:train|:test], mnist:DIR, folder:DIR or image:FILE; give this or --image");
+    sub->add_option("--model", o->model, "zero (the baseline that predicts no noise) or a checkpoint path (required)");
+    sub->add_option("--schedule", o->schedule, "Noise schedule: linear, cosine, quadratic, sigmoid, scaled-linear or custom:FILE")
+        ->default_val("linear");
+    sub->add_option("--steps", o->steps, "Number of diffusion steps T, 1.." + std::to_string(NoiseSchedule::kMaxSteps))
+        ->check(CLI::Range(1, NoiseSchedule::kMaxSteps))
+        ->default_val(1000);
+    sub->add_flag("--zero-terminal-snr", o->zeroTerminalSnr, "Rescale the schedule so alpha_bar_T = 0");
+    sub->add_option("--variance", o->variance, "p_theta's fixed variance: small (posterior variance) or large (beta_t)")
+        ->default_val("small");
+    sub->add_flag("--clip-denoised", o->clipDenoised, "Clamp the predicted x_0 to [-1, 1] before the posterior mean");
+    sub->add_option("--samples", o->samples, "Noise draws K averaged per t, 1..1000")->default_val(1);
+    sub->add_option("--seed", o->seed, "Random seed")->default_val(0);
+    sub->add_option("--format", o->format, "Output format: json (terms and totals) or csv (t,bpd,l_simple rows)")
+        ->default_val("json");
+    sub->add_option("--size", o->size, "Scale and centre-crop images to N x N (0 keeps the size)")->default_val(0);
+    sub->add_option("--images", o->images, "With --data: how many images to average over")->default_val(1);
+    sub->add_option("--out", o->out, "Write to this file (atomically) instead of standard output");
+    addThreadsOption(*sub, o->threads);
+    setExample(*sub, "ddpm bound --image cat.png --size 32 --model zero --steps 1000 --samples 4 --format json");
+    sub->callback([o] { runBound(*o); });
+}
+
+} // namespace ddpm::cli

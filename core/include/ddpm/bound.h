@@ -29,7 +29,7 @@ at::Tensor normalKl(const at::Tensor& mean1, const at::Tensor& logVar1,
 at::Tensor discretizedGaussianLogLikelihood(const at::Tensor& x, const at::Tensor& mean,
                                             const at::Tensor& logScale);
 
-/// L_T per image in bits/dim: [B].
+/// L_T per image in bits/dim: [B] float64 (computed in float64 whatever x0's dtype).
 at::Tensor priorBpd(const Diffusion& diffusion, const at::Tensor& x0);
 
 /// The weight w_t with L_{t-1} = C_t + w_t * E||eps - eps_theta||^2 (per dimension, nats)
@@ -45,6 +45,17 @@ struct BoundOptions {
     std::uint64_t seed = 0;
     int timestepBatch = 0;    ///< timesteps per model call; 0 picks one from the image size
 };
+
+/// Elements one model call aims to hold when BoundOptions::timestepBatch is 0 (2^16, e.g.
+/// 84 timesteps of a 28x28 gray image). Measured on 2 CPU cores (docs/PERFORMANCE.md): bigger
+/// calls leave the cache and get slower per element, both for the bound's own float64
+/// arithmetic and for a small conv net; smaller calls pay per-call overhead.
+constexpr std::int64_t kBoundElementsPerCall = std::int64_t(1) << 16;
+
+/// The timesteps per model call evaluateBound uses when asked to pick: about
+/// kBoundElementsPerCall / elementsPerTimestep (elementsPerTimestep = B * C * H * W),
+/// at least 1, at most steps, then evened out so that every call holds about as many.
+int pickTimestepBatch(std::int64_t elementsPerTimestep, int steps);
 
 struct BoundResult {
     double priorBpd = 0;      ///< L_T
