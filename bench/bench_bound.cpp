@@ -157,6 +157,7 @@ int parseInt(const std::string& flag, const char* text, int lo, int hi)
 
 int main(int argc, char** argv)
 {
+    ddpm::configureAllocator();
     try {
         int threads = 2;
         int repeats = 5;

@@ -9,6 +9,7 @@
 
 #include "cli_common.h"
 #include "ddpm/error.h"
+#include "ddpm/runtime.h"
 
 namespace {
 
@@ -44,6 +45,7 @@ int main(int argc, char** argv)
     using namespace ddpm::cli;
     // OpenCV's own log lines would break the one-line error contract; read on first use.
     ::setenv("OPENCV_LOG_LEVEL", "SILENT", 0);
+    ddpm::configureAllocator();
 
     CLI::App app{"DDPM Studio command-line tool: noise schedules, the forward process and the variational bound."};
     app.name("ddpm");

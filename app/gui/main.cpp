@@ -2,10 +2,12 @@
 #include <QApplication>
 #include <QIcon>
 
+#include "ddpm/runtime.h"
 #include "main_window.h"
 
 int main(int argc, char* argv[])
 {
+    ddpm::configureAllocator();
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("DDPM Studio"));
     QApplication::setApplicationName(QStringLiteral("ddpm-studio"));

@@ -5,6 +5,10 @@
 #include <chrono>
 #include <thread>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
@@ -101,6 +105,17 @@ std::string runtimeDescription(const c10::Device& device)
         return "CUDA device " + std::to_string(index) + " \u00b7 " + threads + " on the CPU";
     }
     return "CPU \u00b7 " + threads;
+}
+
+void configureAllocator()
+{
+#if defined(__GLIBC__)
+    // Tensors of a few MB are allocated and freed thousands of times per evaluation; with
+    // glibc's defaults each one is an mmap/munmap pair (or a heap trim) with page faults.
+    constexpr int kLarge = 1 << 30;
+    ::mallopt(M_MMAP_THRESHOLD, kLarge);
+    ::mallopt(M_TRIM_THRESHOLD, kLarge);
+#endif
 }
 
 } // namespace ddpm
