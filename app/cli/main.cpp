@@ -60,7 +60,7 @@ int main(int argc, char** argv)
     addBoundCommand(app);
 
     if (argc <= 1) {
-        std::cerr << app.help();
+        std::cerr << "ddpm: a command is required: schedule, noise or bound (see 'ddpm --help')\n";
         return kBadInput;
     }
     // CLI11 would report a misspelt command as "A subcommand is required"; name it instead.

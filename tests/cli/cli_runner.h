@@ -1,10 +1,16 @@
-// Runs the built `ddpm` executable (DDPM_CLI_PATH) for CLI tests and collects what it did.
+// Runs the built `ddpm` executable (DDPM_CLI_PATH) for CLI tests, collects what it did, and
+// checks the parts of the CLI contract every subcommand shares (bad input, --help).
 #pragma once
 
+#include <QDir>
+#include <QFile>
 #include <QList>
+#include <QMap>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
+#include <QTemporaryDir>
+#include <QTest>
 
 #include <algorithm>
 #include <memory>
@@ -85,6 +91,109 @@ inline std::vector<CliResult> runCliBatch(const QList<QStringList>& argsList, in
             results[static_cast<size_t>(i)] = detail::finishCli(*running[static_cast<size_t>(i - first)], timeoutMs);
     }
     return results;
+}
+
+/// Invocations collected under names, started together with runCliBatch; test functions
+/// then look up their own result by name (a missing name gives a default, failing result).
+class CliRuns {
+public:
+    void add(const QString& key, const QStringList& args)
+    {
+        m_keys << key;
+        m_args << args;
+    }
+
+    /// Runs everything added so far and returns the results by name.
+    QMap<QString, CliResult> runAll(int parallel = 4, int timeoutMs = 60000) const
+    {
+        const std::vector<CliResult> results = runCliBatch(m_args, parallel, timeoutMs);
+        QMap<QString, CliResult> byKey;
+        for (int i = 0; i < m_keys.size(); ++i)
+            byKey.insert(m_keys[i], results[static_cast<size_t>(i)]);
+        return byKey;
+    }
+
+private:
+    QStringList m_keys;
+    QList<QStringList> m_args;
+};
+
+/// One bad invocation of a subcommand; the test gives each case a directory of its own.
+struct BadCase {
+    const char* name; ///< row name, also names the case's directory (see badCaseDir)
+    QStringList args; ///< after the subcommand; placeholders such as @DIR@ are filled in by the test
+    QString expected; ///< text the one stderr line must contain
+};
+
+/// The directory of the bad case `name` under root: "bad-<name, spaces as _>".
+inline QString badCaseDir(const QTemporaryDir& root, const QString& name)
+{
+    return root.filePath("bad-" + QString(name).replace(' ', '_'));
+}
+
+/// args with every placeholder (a key of `values`) replaced by its value.
+inline QStringList fillIn(QStringList args, const QMap<QString, QString>& values)
+{
+    for (QString& a : args)
+        for (auto it = values.cbegin(); it != values.cend(); ++it)
+            a.replace(it.key(), it.value());
+    return args;
+}
+
+/// Creates (or replaces) the file at path holding bytes; false when it cannot.
+inline bool writeFile(const QString& path, const QByteArray& bytes)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+}
+
+/// The rows of a badInput_data(): columns "name" and "expected", one row a case.
+inline void addBadCaseRows(const std::vector<BadCase>& cases)
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("expected");
+    for (const BadCase& c : cases)
+        QTest::newRow(c.name) << QString(c.name) << c.expected;
+}
+
+/// The contract for bad input to `ddpm <command>`: exit code 2, nothing on stdout, exactly
+/// one line on stderr that starts with "ddpm <command>: " and contains `expected`; the case's
+/// directory `dir` holds exactly the files named in `filesAfter` (no output, no temporary
+/// left), each still with the given bytes; and `absentOut`, when given, does not exist.
+inline void verifyBadInput(const CliResult& r, const QString& command, const QString& expected, const QString& dir,
+                           const QMap<QString, QByteArray>& filesAfter, const QString& absentOut = {})
+{
+    QVERIFY2(r.exitCode == 2, qPrintable(r.describe()));
+    QVERIFY2(r.errLines().size() == 1, qPrintable(r.err));
+    QVERIFY2(r.err.trimmed() == r.errLines().front().trimmed(), qPrintable(r.err)); // no blank lines around it
+    QVERIFY2(r.err.startsWith("ddpm " + command + ": "), qPrintable(r.err));
+    QVERIFY2(r.err.contains(expected), qPrintable(r.err));
+    QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
+    QCOMPARE(QDir(dir).entryList(QDir::Files | QDir::Hidden), QStringList(filesAfter.keys()));
+    for (auto it = filesAfter.cbegin(); it != filesAfter.cend(); ++it) {
+        QFile file(QDir(dir).filePath(it.key()));
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
+        QCOMPARE(file.readAll(), it.value());
+    }
+    if (!absentOut.isEmpty())
+        QVERIFY2(!QFile::exists(absentOut), qPrintable(absentOut));
+}
+
+/// The contract for `ddpm <command> --help`: exit code 0, help on stdout naming the command,
+/// each of `options`, and an "Example" line with the command in use; nothing on stderr.
+inline void verifyHelp(const CliResult& r, const QString& command, const QStringList& options)
+{
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
+    QVERIFY2(r.out.contains("Usage: ddpm " + command), qPrintable(r.out));
+    QVERIFY2(r.out.contains("Example"), qPrintable(r.out));
+    const QStringList lines = r.out.split('\n');
+    const bool exampleLine = std::any_of(lines.cbegin(), lines.cend(),
+                                         [](const QString& line) { return line.trimmed().startsWith("Example"); });
+    QVERIFY2(exampleLine, qPrintable(r.out));
+    QVERIFY2(r.out.contains("ddpm " + command + " "), qPrintable(r.out));
+    for (const QString& option : options)
+        QVERIFY2(r.out.contains(option), qPrintable(option));
 }
 
 } // namespace ddpm::test

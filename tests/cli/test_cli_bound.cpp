@@ -1,11 +1,20 @@
 // Tests of `ddpm bound`: the JSON and CSV contract, agreement with core's evaluateBound,
-// and one-line errors with exit code 2 for bad input.
+// help, and one-line errors with exit code 2 for bad input that leave no file behind.
 #include <QtTest>
 
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMap>
+#include <QTemporaryDir>
+
 #include <cmath>
+#include <vector>
 
 #include <ATen/ATen.h>
 
+#include "cli_runner.h"
 #include "ddpm/bound.h"
 #include "ddpm/diffusion.h"
 #include "ddpm/image.h"
@@ -13,28 +22,34 @@
 #include "ddpm/model.h"
 #include "ddpm/schedule.h"
 
+using ddpm::test::BadCase;
+using ddpm::test::CliResult;
+
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+/// A bound over 1000 steps can take a while on a busy machine.
+constexpr int kTimeoutMs = 120000;
 
-Run runCli(const QStringList& args)
+CliResult runCli(const QStringList& args) { return ddpm::test::runCli(args, kTimeoutMs); }
+
+/// Bad invocations (args after "bound"; @GRAY@ is a good gray PNG, @MISSING@ a path that
+/// does not exist): each must exit 2 with one stderr line and write nothing.
+const std::vector<BadCase>& badCases()
 {
-    QProcess process;
-    process.start(QStringLiteral(DDPM_CLI_PATH), args);
-    Run run;
-    if (!process.waitForFinished(120000)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    static const std::vector<BadCase> cases{
+        {"missing image", {"--image", "@MISSING@", "--model", "zero"}, "no-such.png"},
+        {"both --image and --data", {"--image", "@GRAY@", "--data", "image:@GRAY@", "--model", "zero"}, "exactly one of"},
+        {"neither --image nor --data", {"--model", "zero"}, "exactly one of"},
+        {"no --model", {"--image", "@GRAY@"}, "--model"},
+        {"--samples 0", {"--image", "@GRAY@", "--model", "zero", "--samples", "0"}, "--samples 0"},
+        {"--variance medium", {"--image", "@GRAY@", "--model", "zero", "--variance", "medium"}, "medium"},
+        {"missing checkpoint", {"--image", "@GRAY@", "--model", "@MISSING@.ckpt"}, "no-such.png.ckpt"},
+        {"checkpoint not readable yet", {"--image", "@GRAY@", "--model", "@GRAY@"}, "gray8.png"},
+        {"toy data", {"--data", "toy:moons", "--model", "zero"}, "toy:moons"},
+        {"--format xml", {"--image", "@GRAY@", "--model", "zero", "--format", "xml"}, "xml"},
+        {"zero terminal SNR", {"--image", "@GRAY@", "--model", "zero", "--zero-terminal-snr"}, "zero terminal SNR"},
+    };
+    return cases;
 }
 
 bool closeTo(double a, double b, double rel = 1e-12)
@@ -54,6 +69,7 @@ private Q_SLOTS:
     void csvHasOneRowPerT();
     void dataSpecMatchesImage();
     void outWritesAFile();
+    void help();
     void badInputExitsTwo_data();
     void badInputExitsTwo();
 
@@ -61,6 +77,10 @@ private:
     QTemporaryDir m_dir;
     QString m_gray;   ///< 8x8 gray PNG with random 8-bit values
     QString m_color;  ///< 6x6 RGB PNG
+    // Help and the bad invocations are started up front, several at a time (see
+    // runCliBatch); the other test functions run their own.
+    QMap<QString, CliResult> m_results;
+    QString badDir(const QString& name) const { return ddpm::test::badCaseDir(m_dir, name); }
 };
 
 void TestCliBound::initTestCase()
@@ -83,15 +103,27 @@ void TestCliBound::initTestCase()
     m_color = m_dir.filePath("color6.png");
     ddpm::savePng(makeImage(8, 1, 1), m_gray.toStdString());
     ddpm::savePng(makeImage(6, 3, 2), m_color.toStdString());
+
+    ddpm::test::CliRuns runs;
+    runs.add("help", {"bound", "--help"});
+    const QString missing = m_dir.filePath("no-such.png");
+    for (const BadCase& c : badCases()) {
+        const QString dir = badDir(c.name);
+        QVERIFY(QDir().mkpath(dir));
+        const QStringList args = ddpm::test::fillIn(c.args, {{"@GRAY@", m_gray}, {"@MISSING@", missing}});
+        runs.add(c.name, QStringList{"bound"} + args +
+                             QStringList{"--out", dir + "/should-not-exist.json", "--threads", "1"});
+    }
+    m_results = runs.runAll(4, kTimeoutMs);
 }
 
 void TestCliBound::jsonHasTheContractKeys()
 {
-    const Run r = runCli({"bound", "--image", m_gray, "--model", "zero", "--steps", "100", "--threads", "1"});
-    QCOMPARE(r.exitCode, 0);
-    QVERIFY(r.err.isEmpty());
+    const CliResult r = runCli({"bound", "--image", m_gray, "--model", "zero", "--steps", "100", "--threads", "1"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(r.out, &parseError);
+    const QJsonDocument doc = QJsonDocument::fromJson(r.out.toUtf8(), &parseError);
     QCOMPARE(parseError.error, QJsonParseError::NoError);
     const QJsonObject json = doc.object();
     for (const char* key : {"prior_bpd", "decoder_bpd", "terms_bpd_sum", "total_bpd"})
@@ -147,9 +179,9 @@ void TestCliBound::jsonMatchesCore()
     QStringList args{"bound", "--image", path, "--model", "zero", "--steps", QString::number(steps), "--samples",
                      QString::number(samples), "--seed", QString::number(seed), "--threads", "1"};
     args += extra;
-    const Run r = runCli(args);
-    QCOMPARE(r.exitCode, 0);
-    const QJsonObject json = QJsonDocument::fromJson(r.out).object();
+    const CliResult r = runCli(args);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
 
     // The same evaluation through core.
     const ddpm::Diffusion diffusion(ddpm::NoiseSchedule::fromName(schedule.toStdString(), steps));
@@ -179,17 +211,19 @@ void TestCliBound::csvHasOneRowPerT()
 {
     const QStringList common{"bound", "--image", m_color, "--model", "zero", "--steps", "50", "--seed", "7",
                              "--threads", "1"};
-    const Run csv = runCli(common + QStringList{"--format", "csv"});
-    QCOMPARE(csv.exitCode, 0);
-    const Run json = runCli(common);
-    QCOMPARE(json.exitCode, 0);
-    const QJsonArray terms = QJsonDocument::fromJson(json.out).object()["terms"].toArray();
+    const std::vector<CliResult> runs =
+        ddpm::test::runCliBatch({common + QStringList{"--format", "csv"}, common}, 2, kTimeoutMs);
+    const CliResult& csv = runs[0];
+    const CliResult& json = runs[1];
+    QVERIFY2(csv.exitCode == 0, qPrintable(csv.describe()));
+    QVERIFY2(json.exitCode == 0, qPrintable(json.describe()));
+    const QJsonArray terms = QJsonDocument::fromJson(json.out.toUtf8()).object()["terms"].toArray();
 
-    const QList<QByteArray> lines = csv.out.trimmed().split('\n');
+    const QStringList lines = csv.out.trimmed().split('\n');
     QCOMPARE(lines.size(), 51);
-    QCOMPARE(lines[0], QByteArray("t,bpd,l_simple"));
+    QCOMPARE(lines[0], QString("t,bpd,l_simple"));
     for (int t = 1; t <= 50; ++t) {
-        const QList<QByteArray> fields = lines[t].split(',');
+        const QStringList fields = lines[t].split(',');
         QCOMPARE(fields.size(), 3);
         QCOMPARE(fields[0].toInt(), t);
         bool ok = false;
@@ -203,12 +237,15 @@ void TestCliBound::csvHasOneRowPerT()
 void TestCliBound::dataSpecMatchesImage()
 {
     const QStringList common{"--model", "zero", "--steps", "100", "--seed", "3", "--threads", "1"};
-    const Run viaImage = runCli(QStringList{"bound", "--image", m_gray} + common);
-    const Run viaData = runCli(QStringList{"bound", "--data", "image:" + m_gray} + common);
-    QCOMPARE(viaImage.exitCode, 0);
-    QCOMPARE(viaData.exitCode, 0);
-    const QJsonObject a = QJsonDocument::fromJson(viaImage.out).object();
-    const QJsonObject b = QJsonDocument::fromJson(viaData.out).object();
+    const std::vector<CliResult> runs = ddpm::test::runCliBatch(
+        {QStringList{"bound", "--image", m_gray} + common, QStringList{"bound", "--data", "image:" + m_gray} + common}, 2,
+        kTimeoutMs);
+    const CliResult& viaImage = runs[0];
+    const CliResult& viaData = runs[1];
+    QVERIFY2(viaImage.exitCode == 0, qPrintable(viaImage.describe()));
+    QVERIFY2(viaData.exitCode == 0, qPrintable(viaData.describe()));
+    const QJsonObject a = QJsonDocument::fromJson(viaImage.out.toUtf8()).object();
+    const QJsonObject b = QJsonDocument::fromJson(viaData.out.toUtf8()).object();
     QVERIFY(closeTo(a["total_bpd"].toDouble(), b["total_bpd"].toDouble()));
     QCOMPARE(a["terms"].toArray(), b["terms"].toArray());
 }
@@ -216,9 +253,9 @@ void TestCliBound::dataSpecMatchesImage()
 void TestCliBound::outWritesAFile()
 {
     const QString out = m_dir.filePath("bound.csv");
-    const Run r = runCli({"bound", "--image", m_gray, "--model", "zero", "--steps", "30", "--format", "csv", "--out",
-                          out, "--threads", "1"});
-    QCOMPARE(r.exitCode, 0);
+    const CliResult r = runCli({"bound", "--image", m_gray, "--model", "zero", "--steps", "30", "--format", "csv",
+                                "--out", out, "--threads", "1"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QVERIFY(r.out.isEmpty());
     QFile file(out);
     QVERIFY(file.open(QIODevice::ReadOnly));
@@ -227,36 +264,19 @@ void TestCliBound::outWritesAFile()
     QVERIFY(lines.last().startsWith("30,"));
 }
 
-void TestCliBound::badInputExitsTwo_data()
+void TestCliBound::help()
 {
-    QTest::addColumn<QStringList>("args");
-    const QString gray = QDir(m_dir.path()).filePath("gray8.png");
-    const QString missing = QDir(m_dir.path()).filePath("no-such.png");
-    QTest::newRow("missing image") << QStringList{"--image", missing, "--model", "zero"};
-    QTest::newRow("both --image and --data") << QStringList{"--image", gray, "--data", "image:" + gray, "--model", "zero"};
-    QTest::newRow("neither --image nor --data") << QStringList{"--model", "zero"};
-    QTest::newRow("no --model") << QStringList{"--image", gray};
-    QTest::newRow("--samples 0") << QStringList{"--image", gray, "--model", "zero", "--samples", "0"};
-    QTest::newRow("--variance medium") << QStringList{"--image", gray, "--model", "zero", "--variance", "medium"};
-    QTest::newRow("missing checkpoint") << QStringList{"--image", gray, "--model", missing + ".ckpt"};
-    QTest::newRow("checkpoint not readable yet") << QStringList{"--image", gray, "--model", gray};
-    QTest::newRow("toy data") << QStringList{"--data", "toy:moons", "--model", "zero"};
-    QTest::newRow("--format xml") << QStringList{"--image", gray, "--model", "zero", "--format", "xml"};
-    QTest::newRow("zero terminal SNR") << QStringList{"--image", gray, "--model", "zero", "--zero-terminal-snr"};
+    ddpm::test::verifyHelp(m_results.value("help"), "bound", {"--image", "--data", "--model", "--variance", "--format"});
 }
+
+void TestCliBound::badInputExitsTwo_data() { ddpm::test::addBadCaseRows(badCases()); }
 
 void TestCliBound::badInputExitsTwo()
 {
-    QFETCH(QStringList, args);
-    const QString out = m_dir.filePath("should-not-exist.json");
-    const Run r = runCli(QStringList{"bound"} + args + QStringList{"--out", out, "--threads", "1"});
-    QCOMPARE(r.exitCode, 2);
-    QVERIFY(r.out.isEmpty());
-    const QByteArray err = r.err.trimmed();
-    QVERIFY2(!err.isEmpty(), "no message on stderr");
-    QVERIFY2(!err.contains('\n'), err.constData());
-    QVERIFY2(err.startsWith("ddpm bound: "), err.constData());
-    QVERIFY(!QFile::exists(out));
+    QFETCH(QString, name);
+    QFETCH(QString, expected);
+    ddpm::test::verifyBadInput(m_results.value(name), "bound", expected, badDir(name), {},
+                               badDir(name) + "/should-not-exist.json");
 }
 
 QTEST_GUILESS_MAIN(TestCliBound)

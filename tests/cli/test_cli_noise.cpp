@@ -23,6 +23,7 @@
 #include "ddpm/strip.h"
 
 using ddpm::Image;
+using ddpm::test::BadCase;
 
 namespace {
 
@@ -49,13 +50,8 @@ Image tileOf(const Image& strip, const ddpm::StripLayout& layout, int i, int w, 
     return tile;
 }
 
-struct BadCase {
-    const char* name;
-    QStringList args; ///< after "noise"; @GOOD@ is a good image, @DIR@ the case's directory
-    QString expected; ///< text the one stderr line must contain
-};
-
-/// Bad invocations: each must exit 2 with one stderr line and leave the existing
+/// Bad invocations (args after "noise"; @GOOD@ is a good image, @DIR@ the case's directory):
+/// each must exit 2 with one stderr line and leave the existing
 /// @DIR@/strip.png (the default --out) untouched and no other file behind.
 const std::vector<BadCase>& badCases()
 {
@@ -86,19 +82,15 @@ private:
     // test functions check their own results.
     QMap<QString, ddpm::test::CliResult> m_results;
     QString out(const QString& name) const { return m_dir.filePath(name); }
-    QString badDir(const QString& name) const { return m_dir.filePath("bad-" + QString(name).replace(' ', '_')); }
+    QString badDir(const QString& name) const { return ddpm::test::badCaseDir(m_dir, name); }
 
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
         const QString gradient = fixture("gradient_48x40.png");
-        QList<QStringList> runs;
-        QStringList keys;
-        const auto add = [&](const QString& key, const QStringList& args) {
-            keys << key;
-            runs << args;
-        };
+        ddpm::test::CliRuns runs;
+        const auto add = [&runs](const QString& key, const QStringList& args) { runs.add(key, args); };
         add("strip", {"noise", "--image", gradient, "--size", "32", "--t", "1, 500,1000", "--seed", "5", "--threads",
                       "1", "--out", out("strip.png")});
         const QStringList seeded{"noise", "--image", gradient, "--size", "16", "--steps", "100", "--schedule",
@@ -119,24 +111,14 @@ private Q_SLOTS:
         for (const BadCase& c : badCases()) {
             const QString dir = badDir(c.name);
             QVERIFY(QDir().mkpath(dir));
-            QFile f(dir + "/strip.png");
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write("previous");
-            f.close();
-            QStringList args = c.args;
-            bool hasOut = false;
-            for (QString& a : args) {
-                a.replace("@DIR@", dir).replace("@GOOD@", gradient);
-                hasOut = hasOut || a == "--out";
-            }
+            QVERIFY(ddpm::test::writeFile(dir + "/strip.png", "previous"));
+            const QStringList args = ddpm::test::fillIn(c.args, {{"@DIR@", dir}, {"@GOOD@", gradient}});
             QStringList full = QStringList{"noise"} + args + QStringList{"--threads", "1"};
-            if (!hasOut)
+            if (!args.contains("--out"))
                 full << "--out" << dir + "/strip.png";
             add(c.name, full);
         }
-        const std::vector<ddpm::test::CliResult> results = ddpm::test::runCliBatch(runs);
-        for (int i = 0; i < keys.size(); ++i)
-            m_results.insert(keys[i], results[size_t(i)]);
+        m_results = runs.runAll();
     }
 
     /// Width and height follow the strip layout for k tiles; tile 0 is x_0 and tile 1
@@ -232,32 +214,16 @@ private Q_SLOTS:
 
     void help()
     {
-        const auto r = m_results.value("help");
-        QCOMPARE(r.exitCode, 0);
-        QVERIFY(r.out.contains("--chain"));
-        QVERIFY(r.out.contains("Example"));
+        ddpm::test::verifyHelp(m_results.value("help"), "noise", {"--chain"});
     }
 
-    void badInput_data()
-    {
-        QTest::addColumn<QString>("name");
-        QTest::addColumn<QString>("expected");
-        for (const BadCase& c : badCases())
-            QTest::newRow(c.name) << QString(c.name) << c.expected;
-    }
+    void badInput_data() { ddpm::test::addBadCaseRows(badCases()); }
     void badInput()
     {
         QFETCH(QString, name);
         QFETCH(QString, expected);
-        const auto r = m_results.value(name);
-        QVERIFY2(r.exitCode == 2, qPrintable(r.describe()));
-        QVERIFY2(r.errLines().size() == 1, qPrintable(r.err));
-        QVERIFY2(r.err.startsWith("ddpm noise: "), qPrintable(r.err));
-        QVERIFY2(r.err.contains(expected), qPrintable(r.err));
-        QVERIFY(r.out.isEmpty());
         // The existing output survives a failed run untouched, and nothing else is left.
-        QCOMPARE(readAll(badDir(name) + "/strip.png"), QByteArray("previous"));
-        QCOMPARE(QDir(badDir(name)).entryList(QDir::Files | QDir::Hidden), QStringList{"strip.png"});
+        ddpm::test::verifyBadInput(m_results.value(name), "noise", expected, badDir(name), {{"strip.png", "previous"}});
     }
 };
 

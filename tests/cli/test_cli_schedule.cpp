@@ -1,5 +1,6 @@
 // Tests of `ddpm schedule`: the CSV/JSON contract, agreement with ddpm::NoiseSchedule,
-// --out, help, and one-line errors with exit code 2 that leave no file behind.
+// --out, help, `ddpm` without a command, and one-line errors with exit code 2 that leave no
+// file behind.
 #include <QtTest>
 
 #include <QDir>
@@ -18,12 +19,16 @@
 #include "ddpm/schedule_io.h"
 
 using ddpm::NoiseSchedule;
+using ddpm::test::BadCase;
 
 namespace {
 
 const QString kHeader = QStringLiteral(
     "t,beta,alpha,alpha_bar,alpha_bar_prev,sqrt_alpha_bar,sqrt_one_minus_alpha_bar,posterior_variance,"
     "posterior_log_variance_clipped,posterior_mean_coef1,posterior_mean_coef2,snr");
+
+/// A custom schedule file with a line that is not a number (bad.txt in each bad case's directory).
+const QByteArray kBadCustom("0.01\nnot-a-number\n0.02\n");
 
 bool same(double got, double want)
 {
@@ -34,13 +39,8 @@ bool same(double got, double want)
     return std::fabs(got - want) <= 1e-15 * std::max(1.0, std::fabs(want));
 }
 
-struct BadCase {
-    const char* name;
-    QStringList args; ///< after "schedule"; @DIR@ is the case's temporary directory
-    QString expected; ///< text the one stderr line must contain
-};
-
-/// Bad invocations: each must exit 2 with one stderr line and write nothing.
+/// Bad invocations (args after "schedule"; @DIR@ is the case's directory, which holds a
+/// malformed bad.txt): each must exit 2 with one stderr line and write nothing.
 const std::vector<BadCase>& badCases()
 {
     static const std::vector<BadCase> cases{
@@ -66,7 +66,7 @@ private:
     // test functions check their own results.
     QMap<QString, ddpm::test::CliResult> m_results;
     QTemporaryDir m_dir;
-    QString badDir(const QString& name) const { return m_dir.filePath("bad-" + QString(name).replace(' ', '_')); }
+    QString badDir(const QString& name) const { return ddpm::test::badCaseDir(m_dir, name); }
 
     static QStringList csvArgs(const QString& name, int steps, bool zeroSnr)
     {
@@ -82,12 +82,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        QList<QStringList> runs;
-        QStringList keys;
-        const auto add = [&](const QString& key, const QStringList& args) {
-            keys << key;
-            runs << args;
-        };
+        ddpm::test::CliRuns runs;
+        const auto add = [&runs](const QString& key, const QStringList& args) { runs.add(key, args); };
         add("csv linear default", csvArgs("", 0, false));
         add("csv cosine", csvArgs("cosine", 50, false));
         add("csv scaled-linear zero", csvArgs("scaled-linear", 200, true));
@@ -100,18 +96,11 @@ private Q_SLOTS:
         for (const BadCase& c : badCases()) {
             const QString dir = badDir(c.name);
             QVERIFY(QDir().mkpath(dir));
-            QFile bad(dir + "/bad.txt");
-            QVERIFY(bad.open(QIODevice::WriteOnly));
-            bad.write("0.01\nnot-a-number\n0.02\n");
-            bad.close();
-            QStringList args = c.args;
-            for (QString& a : args)
-                a.replace("@DIR@", dir);
-            add(c.name, QStringList{"schedule"} + args + QStringList{"--out", dir + "/out.csv"});
+            QVERIFY(ddpm::test::writeFile(dir + "/bad.txt", kBadCustom));
+            add(c.name, QStringList{"schedule"} + ddpm::test::fillIn(c.args, {{"@DIR@", dir}}) +
+                            QStringList{"--out", dir + "/out.csv"});
         }
-        const std::vector<ddpm::test::CliResult> results = ddpm::test::runCliBatch(runs);
-        for (int i = 0; i < keys.size(); ++i)
-            m_results.insert(keys[i], results[size_t(i)]);
+        m_results = runs.runAll();
     }
 
     void csv_data()
@@ -202,13 +191,9 @@ private Q_SLOTS:
 
     void help()
     {
-        const auto r = m_results.value("help");
-        QCOMPARE(r.exitCode, 0);
-        QVERIFY(r.out.contains("--steps"));
-        QVERIFY(r.out.contains("--zero-terminal-snr"));
-        QVERIFY(r.out.contains("Example"));
-        QVERIFY(r.out.contains("ddpm schedule "));
-
+        ddpm::test::verifyHelp(m_results.value("help"), "schedule", {"--steps", "--zero-terminal-snr"});
+        if (QTest::currentTestFailed())
+            return;
         const auto top = m_results.value("top help");
         QCOMPARE(top.exitCode, 0);
         QVERIFY(top.out.contains("schedule") && top.out.contains("noise") && top.out.contains("bound"));
@@ -216,9 +201,14 @@ private Q_SLOTS:
 
     void noSubcommand()
     {
+        // `ddpm` alone is bad usage: one line naming the commands and where help is.
         const auto r = m_results.value("no subcommand");
         QCOMPARE(r.exitCode, 2);
-        QVERIFY(r.err.contains("Usage"));
+        QCOMPARE(r.errLines().size(), 1);
+        QVERIFY2(r.err.startsWith("ddpm: a command is required"), qPrintable(r.err));
+        for (const char* command : {"schedule", "noise", "bound"})
+            QVERIFY2(r.err.contains(command), command);
+        QVERIFY2(r.err.contains("ddpm --help"), qPrintable(r.err));
         QVERIFY(r.out.isEmpty());
 
         const auto u = m_results.value("unknown command");
@@ -227,25 +217,13 @@ private Q_SLOTS:
         QVERIFY2(u.err.startsWith("ddpm: unknown command 'shedule'"), qPrintable(u.err));
     }
 
-    void badInput_data()
-    {
-        QTest::addColumn<QString>("name");
-        QTest::addColumn<QString>("expected");
-        for (const BadCase& c : badCases())
-            QTest::newRow(c.name) << QString(c.name) << c.expected;
-    }
+    void badInput_data() { ddpm::test::addBadCaseRows(badCases()); }
     void badInput()
     {
         QFETCH(QString, name);
         QFETCH(QString, expected);
-        const auto r = m_results.value(name);
-        QVERIFY2(r.exitCode == 2, qPrintable(r.describe()));
-        QVERIFY2(r.errLines().size() == 1, qPrintable(r.err));
-        QVERIFY2(r.err.startsWith("ddpm schedule: "), qPrintable(r.err));
-        QVERIFY2(r.err.contains(expected), qPrintable(r.err));
-        QVERIFY(r.out.isEmpty());
-        QVERIFY(!QFile::exists(badDir(name) + "/out.csv"));
-        QCOMPARE(QDir(badDir(name)).entryList(QDir::Files | QDir::Hidden), QStringList{"bad.txt"});
+        ddpm::test::verifyBadInput(m_results.value(name), "schedule", expected, badDir(name), {{"bad.txt", kBadCustom}},
+                                   badDir(name) + "/out.csv");
     }
 };
 
