@@ -9,6 +9,7 @@
 #include <ATen/ATen.h>
 
 #include "ddpm/error.h"
+#include "ddpm/forward_chain.h"
 #include "ddpm/progress.h"
 #include "ddpm/rng.h"
 
@@ -139,27 +140,27 @@ std::vector<at::Tensor> Diffusion::qSampleChain(const at::Tensor& x0, const std:
                                                 Rng& rng, const std::atomic<bool>* stop) const
 {
     if (ts.empty()) return {};
-    int last = 0;
-    for (int t : ts) {
+    for (int t : ts)
         if (t < 1 || t > steps())
             throw Error("timestep t = " + std::to_string(t) + " is outside 1.." +
                         std::to_string(steps()));
-        last = std::max(last, t);
-    }
-    const std::vector<double>& alpha = m_schedule.table(Quantity::Alpha);
-    const std::vector<double>& beta = m_schedule.table(Quantity::Beta);
-
-    std::vector<at::Tensor> out(ts.size());
-    at::Tensor x = x0;
-    for (int s = 1; s <= last; ++s) {
-        throwIfCancelled(stop);
-        const at::Tensor noise = rng.normal(x.sizes(), x.scalar_type(), x.device());
-        // Eq. 2: x_s = sqrt(1 - beta_s) x_{s-1} + sqrt(beta_s) eps, with fresh eps each step.
-        const std::size_t i = static_cast<std::size_t>(s - 1);
-        x = x * std::sqrt(alpha[i]) + noise * std::sqrt(beta[i]);
-        for (std::size_t k = 0; k < ts.size(); ++k)
-            if (ts[k] == s) out[k] = x;
-    }
+    // Eq. 2 walked by ForwardChain with noise seeded per step, so the GUI's resumable walk
+    // gives the same x_t pixel for pixel. One state of memory: the walk only moves forward.
+    const std::int64_t stateBytes =
+        x0.defined() ? x0.numel() * static_cast<std::int64_t>(x0.element_size()) : 0;
+    ForwardChain chain(m_schedule, x0, rng, stateBytes);
+    std::vector<int> order(ts);
+    std::sort(order.begin(), order.end());
+    order.erase(std::unique(order.begin(), order.end()), order.end());
+    std::vector<at::Tensor> reached;
+    reached.reserve(order.size());
+    for (int t : order)
+        reached.push_back(chain.walkTo(t, stop));
+    std::vector<at::Tensor> out;
+    out.reserve(ts.size());
+    for (int t : ts)
+        out.push_back(reached[static_cast<std::size_t>(
+            std::lower_bound(order.begin(), order.end(), t) - order.begin())]);
     return out;
 }
 

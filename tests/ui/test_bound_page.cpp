@@ -13,6 +13,7 @@
 
 #include "ddpm/image.h"
 #include "pages/bound_page.h"
+#include "ui_test_support.h"
 #include "widgets/plot.h"
 #include "workers/bound_worker.h"
 
@@ -76,12 +77,6 @@ double tableValue(const BoundPage& page, int row)
     return page.totalsTable()->item(row, 0)->data(Qt::UserRole).toDouble();
 }
 
-void closeErrorBoxes(QWidget& parent)
-{
-    for (QMessageBox* box : parent.findChildren<QMessageBox*>())
-        box->close();
-}
-
 } // namespace
 
 class TestBoundPage : public QObject {
@@ -106,7 +101,7 @@ private Q_SLOTS:
 
 void TestBoundPage::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
+    ddpm::test::isolateSettings(QStringLiteral("test_bound_page"));
 }
 
 void TestBoundPage::evaluatesEveryTerm_data()
@@ -262,7 +257,7 @@ void TestBoundPage::badScheduleKeepsPreviousResult()
     QCOMPARE(page->result().totalBpd, total);
     QCOMPARE(tableValue(*page, 3), total);
     QVERIFY(!page->findChildren<QMessageBox*>().isEmpty()); // the user is told
-    closeErrorBoxes(*page);
+    ddpm::test::closeMessageBoxes(page.get());
 }
 
 void TestBoundPage::badCheckpointKeepsModel()
@@ -271,7 +266,7 @@ void TestBoundPage::badCheckpointKeepsModel()
     QVERIFY(!page->setModelSpec(QStringLiteral("/no/such/model.ckpt")));
     QCOMPARE(page->currentSettings().modelSpec, QStringLiteral("zero"));
     QVERIFY(!page->findChildren<QMessageBox*>().isEmpty());
-    closeErrorBoxes(*page);
+    ddpm::test::closeMessageBoxes(page.get());
     QVERIFY(page->setModelSpec(QStringLiteral("zero")));
 }
 

@@ -7,13 +7,23 @@
 #include <QImage>
 #include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <memory>
+
+#include <ATen/ATen.h>
+
+#include "ddpm/diffusion.h"
+#include "ddpm/image.h"
+#include "ddpm/image_tensor.h"
+#include "ddpm/rng.h"
 #include "ddpm/runtime.h"
 #include "ddpm/schedule.h"
+#include "image_convert.h"
 #include "pages/forward_page.h"
+#include "workers/forward_worker.h"
+#include "ui_test_support.h"
 
 using ddpm::ui::ForwardMode;
 using ddpm::ui::ForwardPage;
@@ -33,9 +43,7 @@ class TestForwardPage : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("DDPM Studio tests"));
-        QCoreApplication::setApplicationName(QStringLiteral("test_forward_page"));
+        ddpm::test::isolateSettings(QStringLiteral("test_forward_page"));
         QVERIFY(m_dir.isValid());
         // The frames here are small: one thread avoids OpenMP barriers stalling on a busy 2-core CI box.
         ddpm::setThreadCount(1);
@@ -107,6 +115,47 @@ private Q_SLOTS:
         second.setSeed(7);
         WAIT_FRAME(second);
         QCOMPARE(second.xtImage(), first);
+    }
+
+    void workerChainMatchesCoreQSampleChain()
+    {
+        // The GUI's resumable walk and core's qSampleChain (what `ddpm noise --chain` runs) give
+        // the same x_t pixel for pixel for the same image, schedule and seed.
+        ddpm::Image img;
+        img.width = 24;
+        img.height = 20;
+        img.channels = 3;
+        img.pixels.resize(24 * 20 * 3);
+        for (std::size_t i = 0; i < img.pixels.size(); ++i)
+            img.pixels[i] = static_cast<std::uint8_t>((i * 37) % 256);
+        auto image = std::make_shared<const ddpm::Image>(img);
+        auto schedule = std::make_shared<const ddpm::NoiseSchedule>(ddpm::NoiseSchedule::fromName("linear", 100));
+        ddpm::ui::ForwardWorker worker;
+        QSignalSpy spy(&worker, &ddpm::ui::ForwardWorker::resultReady);
+        ddpm::ui::ForwardRequest request;
+        request.id = 1;
+        request.image = image;
+        request.schedule = schedule;
+        request.t = 37;
+        request.seed = 1234;
+        request.mode = ForwardMode::MarkovChain;
+        request.resolution = 16;
+        request.stripCount = 5;
+        worker.submit(request);
+        QTRY_VERIFY_WITH_TIMEOUT(!spy.isEmpty() && spy.last().at(0).value<ddpm::ui::ForwardResult>().complete, kWaitMs);
+        const auto result = spy.last().at(0).value<ddpm::ui::ForwardResult>();
+        QVERIFY2(result.error.isEmpty(), qPrintable(result.error));
+
+        const ddpm::Diffusion diffusion(*schedule);
+        const at::Tensor x0 = ddpm::imageToTensor(ddpm::resizeCenterCrop(img, 16)).unsqueeze(0);
+        ddpm::Rng rng(request.seed);
+        const std::vector<at::Tensor> xs = diffusion.qSampleChain(x0, {37, 100}, rng);
+        auto shown = [](const at::Tensor& x) { return ddpm::ui::toQImage(ddpm::tensorToImage(x.squeeze(0))); };
+        QCOMPARE(result.xt, shown(xs[0]));
+        QCOMPARE(result.stripSteps.back(), 100);
+        QCOMPARE(result.strip.back(), shown(xs[1]));
+        ddpm::Rng otherSeed(request.seed + 1);
+        QVERIFY(result.xt != shown(diffusion.qSampleChain(x0, {37}, otherSeed)[0]));
     }
 
     void markovChainRenders()

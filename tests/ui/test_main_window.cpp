@@ -6,13 +6,13 @@
 #include <QMenuBar>
 #include <QSettings>
 #include <QStackedWidget>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QtTest>
 
 #include "ddpm/runtime.h"
 #include "main_window.h"
 #include "pages/schedule_page.h"
+#include "ui_test_support.h"
 
 using ddpm::ui::MainWindow;
 
@@ -20,14 +20,7 @@ class TestMainWindow : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("DDPM Studio Tests"));
-        QCoreApplication::setApplicationName(QStringLiteral("test_main_window"));
-        QSettings().clear();
-        QSettings().sync();
-    }
+    void initTestCase() { ddpm::test::isolateSettings(QStringLiteral("test_main_window")); }
 
     void fivePagesWithTitles()
     {
@@ -138,11 +131,32 @@ private Q_SLOTS:
 
     void fitsSmallScreens()
     {
-        // The window must fit a 1280 x 800 screen with room for a panel and decorations.
+        // The window must fit a 1280 x 800 screen with room for a panel and decorations,
+        // and some to spare: no page may force it wider than 1120 px.
         MainWindow window;
         const QSize minimum = window.minimumSizeHint();
-        QVERIFY2(minimum.width() <= 1240 && minimum.height() <= 720,
+        QVERIFY2(minimum.width() <= 1120 && minimum.height() <= 720,
                  qPrintable(QStringLiteral("%1 x %2").arg(minimum.width()).arg(minimum.height())));
+    }
+
+    void pagesLeaveRoomForThePlots_data()
+    {
+        // The widest minimum each page may ask for (the plots shrink, the Bound page's column scrolls).
+        QTest::addColumn<int>("page");
+        QTest::addColumn<int>("maxWidth");
+        QTest::newRow("schedule") << int(MainWindow::Schedule) << 900;
+        QTest::newRow("bound") << int(MainWindow::Bound) << 700;
+    }
+
+    void pagesLeaveRoomForThePlots()
+    {
+        QFETCH(int, page);
+        QFETCH(int, maxWidth);
+        MainWindow window;
+        QWidget* widget = window.findChild<QStackedWidget*>()->widget(page);
+        QVERIFY(widget);
+        const QSize minimum = widget->minimumSizeHint();
+        QVERIFY2(minimum.width() <= maxWidth, qPrintable(QStringLiteral("%1 px").arg(minimum.width())));
     }
 
     void badSavedPageIsClamped()

@@ -4,10 +4,8 @@
 #include <cmath>
 
 #include <QFile>
-#include <QMessageBox>
 #include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -18,10 +16,12 @@
 #include "ddpm/schedule.h"
 #include "ddpm/schedule_io.h"
 #include "pages/schedule_page.h"
+#include "ui_test_support.h"
 #include "widgets/plot.h"
 
 using ddpm::NoiseSchedule;
 using ddpm::Quantity;
+using ddpm::test::closeMessageBoxes;
 using ddpm::ui::ScheduleChoice;
 using ddpm::ui::SchedulePage;
 
@@ -36,14 +36,18 @@ ScheduleChoice choice(const QString& name, int steps, bool zeroTerminalSnr = fal
     return c;
 }
 
-/// Closes every message box the page opened; returns how many there were.
-int closeMessageBoxes(QWidget* page)
+/// Writes `contents` to `path`, replacing the file; returns whether it worked.
+bool writeFile(const QString& path, const QByteArray& contents)
 {
-    const auto boxes = page->findChildren<QMessageBox*>();
-    for (QMessageBox* box : boxes)
-        box->done(QMessageBox::Ok);
-    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-    return static_cast<int>(boxes.size());
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(contents) == contents.size();
+}
+
+/// Writes a file `name` in dir; returns its path, or an empty string when writing failed.
+QString writeFileIn(const QTemporaryDir& dir, const QString& name, const QByteArray& contents)
+{
+    const QString path = dir.filePath(name);
+    return dir.isValid() && writeFile(path, contents) ? path : QString();
 }
 
 } // namespace
@@ -52,13 +56,7 @@ class TestSchedulePage : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("DDPM Studio Tests"));
-        QCoreApplication::setApplicationName(QStringLiteral("test_schedule_page"));
-        QSettings().clear();
-    }
+    void initTestCase() { ddpm::test::isolateSettings(QStringLiteral("test_schedule_page")); }
 
     void defaultsAreLinearAndCosine()
     {
@@ -268,12 +266,8 @@ private Q_SLOTS:
     void badCustomFileValue()
     {
         QTemporaryDir dir;
-        QVERIFY(dir.isValid());
-        const QString path = dir.filePath(QStringLiteral("betas.txt"));
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("0.01\n0.02\n1.5\n");
-        file.close();
+        const QString path = writeFileIn(dir, QStringLiteral("betas.txt"), "0.01\n0.02\n1.5\n");
+        QVERIFY(!path.isEmpty());
         SchedulePage page;
         QSignalSpy errors(&page, &SchedulePage::errorReported);
         QVERIFY(!page.setScheduleAt(0, choice(QStringLiteral("custom:") + path, 3)));
@@ -283,9 +277,7 @@ private Q_SLOTS:
         closeMessageBoxes(&page);
 
         // A good custom file is plotted as given.
-        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        file.write("# three betas\n0.01\n0.02\n0.5\n");
-        file.close();
+        QVERIFY(writeFile(path, "# three betas\n0.01\n0.02\n0.5\n"));
         QVERIFY(page.setScheduleAt(0, choice(QStringLiteral("custom:") + path, 3)));
         QCOMPARE(page.graph(0, Quantity::Beta)->dataCount(), 3);
         QCOMPARE(page.graph(0, Quantity::Beta)->data()->at(2)->value, 0.5);
@@ -345,12 +337,8 @@ private Q_SLOTS:
     void csvQuotesCustomPath()
     {
         QTemporaryDir dir;
-        QVERIFY(dir.isValid());
-        const QString path = dir.filePath(QStringLiteral("a,b.txt"));
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("0.1\n0.2\n");
-        file.close();
+        const QString path = writeFileIn(dir, QStringLiteral("a,b.txt"), "0.1\n0.2\n");
+        QVERIFY(!path.isEmpty());
         SchedulePage page;
         QVERIFY(page.setSchedules({choice(QStringLiteral("custom:") + path, 2)}));
         const QStringList lines = page.csvText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);

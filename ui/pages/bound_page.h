@@ -1,5 +1,10 @@
 // Bound page: L_T, L_{t-1}, L_0 per t in bits/dim for the Forward page's image and a model,
 // the cumulative sum, the L_simple weight curve and the totals; evaluated in a worker thread.
+//
+// Composes BoundOptions (the Evaluation box), BoundTotals (the totals table) and BoundPlots
+// (the three plots with the hover readout), all in widgets/. This file keeps the page's API,
+// the inputs from the Forward page, the worker and its job in flight, staleness, export and
+// settings.
 #pragma once
 
 #include <QWidget>
@@ -11,22 +16,20 @@
 #include "schedule_choice.h"
 #include "workers/bound_worker.h"
 
-class QButtonGroup;
-class QCheckBox;
-class QComboBox;
-class QCPItemStraightLine;
 class QCustomPlot;
+class QHBoxLayout;
 class QLabel;
-class QMouseEvent;
 class QProgressBar;
 class QPushButton;
-class QRadioButton;
 class QSettings;
-class QSpinBox;
 class QTableWidget;
 class QThread;
 
 namespace ddpm::ui {
+
+class BoundOptions;
+class BoundPlots;
+class BoundTotals;
 
 class BoundPage : public QWidget {
     Q_OBJECT
@@ -68,10 +71,10 @@ public:
     /// Writes the three plots as one PNG without asking.
     bool exportPng(const QString& path);
 
-    QCustomPlot* termsPlot() const { return m_termsPlot; }
-    QCustomPlot* cumulativePlot() const { return m_cumulativePlot; }
-    QCustomPlot* weightPlot() const { return m_weightPlot; }
-    QTableWidget* totalsTable() const { return m_totals; }
+    QCustomPlot* termsPlot() const;
+    QCustomPlot* cumulativePlot() const;
+    QCustomPlot* weightPlot() const;
+    QTableWidget* totalsTable() const;
 
 public Q_SLOTS:
     /// Starts an evaluation of the current settings (cancelling one that runs).
@@ -91,29 +94,25 @@ protected:
 
 private:
     QWidget* buildControls();
-    QWidget* buildPlots();
-    void setupPlot(QCustomPlot* plot, const QString& title, const QString& yLabel, bool logY);
-    void onModelActivated(int index);
+    QWidget* buildResults();
+    QPushButton* addButton(QHBoxLayout* row, const QString& text, const QString& toolTip, void (BoundPage::*slot)());
     void onProgress(quint64 id, qint64 done, qint64 total);
     void onFinished(const BoundReport& report);
     void onFailed(quint64 id, const QString& message);
     void onCancelled(quint64 id);
-    void onPlotHover(QCustomPlot* plot, QMouseEvent* event);
     void showError(const QString& title, const QString& message);
     void setRunning(bool running);
-    void showResult();
+    void endRun(const QString& progressText, bool done);
     void updateInputsText();
     void updateStaleness();
     void exportPngAsk();
     void exportCsvAsk();
-    int modelIndexForSpec(const QString& spec);
 
     // inputs
     ddpm::Image m_image;
     QString m_imageName;
     quint64 m_imageSerial = 0;
     ScheduleChoice m_schedule;
-    QString m_modelSpec = QStringLiteral("zero");
     bool m_autoRunDone = false;
 
     // the worker and the job in flight
@@ -124,33 +123,19 @@ private:
     std::shared_ptr<std::atomic<bool>> m_stop;
     BoundReport m_result;
 
-    // controls
+    // the controls column
     QLabel* m_imageLabel = nullptr;
     QLabel* m_scheduleLabel = nullptr;
-    QComboBox* m_model = nullptr;
-    QRadioButton* m_small = nullptr;
-    QRadioButton* m_large = nullptr;
-    QCheckBox* m_clip = nullptr;
-    QSpinBox* m_samples = nullptr;
-    QComboBox* m_resolution = nullptr;
-    QSpinBox* m_seed = nullptr;
-    QPushButton* m_evaluate = nullptr;
+    BoundOptions* m_options = nullptr;
     QPushButton* m_cancel = nullptr;
     QProgressBar* m_progress = nullptr;
-    QTableWidget* m_totals = nullptr;
+    BoundTotals* m_totals = nullptr;
     QPushButton* m_exportPng = nullptr;
     QPushButton* m_exportCsv = nullptr;
 
     // results
     QLabel* m_resultsLabel = nullptr;
-    QLabel* m_hoverLabel = nullptr;
-    QWidget* m_plotArea = nullptr;
-    QCustomPlot* m_termsPlot = nullptr;
-    QCustomPlot* m_cumulativePlot = nullptr;
-    QCustomPlot* m_weightPlot = nullptr;
-    QList<QCPItemStraightLine*> m_cursors;
-    std::vector<double> m_cumulative; ///< index t - 1: L_0 + sum_{s=2..t} L_{s-1}
-    std::vector<double> m_relativeWeights; ///< index t - 1: w_t / mean(w)
+    BoundPlots* m_plots = nullptr;
 };
 
 } // namespace ddpm::ui

@@ -1,17 +1,18 @@
 #include "workers/forward_worker.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <map>
-#include <set>
+#include <limits>
 
 #include <ATen/ATen.h>
 #include <QElapsedTimer>
 
 #include "ddpm/diffusion.h"
 #include "ddpm/error.h"
+#include "ddpm/forward_chain.h"
+#include "ddpm/forward_stats.h"
 #include "ddpm/image_tensor.h"
+#include "ddpm/progress.h"
 #include "ddpm/rng.h"
 #include "image_convert.h"
 
@@ -22,17 +23,6 @@ namespace {
 constexpr int kHistogramBins = 80;
 constexpr double kHistogramLow = -4.0;
 constexpr double kHistogramHigh = 4.0;
-
-/// Seed of the Markov chain's noise at step t: every step has its own generator, so a walk
-/// can resume from any stored state and give bit-identical states whatever path led there.
-std::uint64_t stepSeed(std::uint64_t seed, int t)
-{
-    // splitmix64 of (seed, t)
-    std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (static_cast<std::uint64_t>(t) + 1);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
 
 /// t values of the strip: n evenly spaced over 0..T (fewer when T + 1 < n).
 QVector<int> stripSteps(int steps, int count)
@@ -52,11 +42,6 @@ QImage toDisplay(const at::Tensor& x)
     return toQImage(ddpm::tensorToImage(x.squeeze(0)));
 }
 
-double normalCdf(double z)
-{
-    return 0.5 * std::erfc(-z / std::sqrt(2.0));
-}
-
 } // namespace
 
 /// The image at the requested resolution with what theory needs of it.
@@ -66,9 +51,7 @@ struct Prepared {
     quint64 generation = 0;
     at::Tensor x0; ///< [1, C, H, W] float32 in [-1, 1]
     QImage x0Image;
-    std::array<double, 256> weights{}; ///< share of each 8-bit value over all pixels and channels
-    double mean = 0.0;
-    double var = 0.0;
+    ddpm::PixelDistribution values; ///< x_0's pixel values and their shares
 };
 
 struct ForwardWorker::Cache {
@@ -100,39 +83,11 @@ struct ForwardWorker::Cache {
     QVector<QImage> strip;
     QVector<int> stripT;
 
-    // Walked Markov-chain states for (prepared, schedule, seed): t -> [1, C, H, W].
+    // The resumable Markov-chain walk for (prepared, schedule, seed); core keeps its states.
     quint64 chainGeneration = 0;
     const ddpm::NoiseSchedule* chainSchedule = nullptr;
     quint64 chainSeed = 0;
-    int storeEvery = 1;
-    std::set<int> keep; ///< strip steps, always stored
-    std::map<int, at::Tensor> states;
-    int cursor = 0; ///< the furthest state reached by the last walk (stored even off the grid)
-
-    /// Remembers the furthest state walked so far; drops the previous one if it is off the grid.
-    void setCursor(int t, const at::Tensor& state)
-    {
-        if (states.count(t))
-            return;
-        if (cursor > 0 && cursor % storeEvery != 0 && !keep.count(cursor))
-            states.erase(cursor);
-        states[t] = state;
-        cursor = t;
-    }
-
-    void resetChain(const Prepared& p, const ddpm::NoiseSchedule* s, quint64 seed, int steps)
-    {
-        chainGeneration = p.generation;
-        chainSchedule = s;
-        chainSeed = seed;
-        states.clear();
-        keep.clear();
-        states[0] = p.x0;
-        cursor = 0;
-        const std::int64_t stateBytes = p.x0.numel() * static_cast<std::int64_t>(sizeof(float));
-        const std::int64_t perBudget = std::max<std::int64_t>(1, ForwardWorker::kChainCacheBytes / std::max<std::int64_t>(1, stateBytes));
-        storeEvery = static_cast<int>(std::max<std::int64_t>(1, (steps + perBudget - 1) / perBudget));
-    }
+    std::unique_ptr<ddpm::ForwardChain> chain;
 };
 
 ForwardWorker::ForwardWorker(QObject* parent)
@@ -208,19 +163,7 @@ void ForwardWorker::compute(const ForwardRequest& request)
             fresh.generation = c.nextGeneration++;
             fresh.x0 = ddpm::imageToTensor(img).unsqueeze(0).contiguous();
             fresh.x0Image = toQImage(img);
-            std::array<double, 256> counts{};
-            for (std::uint8_t v : img.pixels)
-                counts[v] += 1.0;
-            const double n = static_cast<double>(img.pixels.size());
-            double mean = 0.0, second = 0.0;
-            for (int v = 0; v < 256; ++v) {
-                fresh.weights[v] = counts[v] / n;
-                const double x = v / 127.5 - 1.0;
-                mean += fresh.weights[v] * x;
-                second += fresh.weights[v] * x * x;
-            }
-            fresh.mean = mean;
-            fresh.var = std::max(0.0, second - mean * mean);
+            fresh.values = ddpm::pixelDistribution(fresh.x0);
             p = std::move(fresh);
         }
         if (c.schedule != request.schedule) {
@@ -231,33 +174,17 @@ void ForwardWorker::compute(const ForwardRequest& request)
         const at::Tensor tt = diffusion.timesteps(t, 1);
         const double ab = schedule.alphaBar(t);
 
-        // Walks the chain to t from the nearest stored state; an undefined tensor if stopped.
+        // Walks the chain (core's ForwardChain) to a step, reporting progress at most every 50 ms.
+        // Throws ddpm::Cancelled when a newer request arrives; the chain keeps what was walked.
         QElapsedTimer sinceProgress;
         sinceProgress.start();
-        auto walkTo = [&](int target) -> at::Tensor {
-            auto it = c.states.upper_bound(target);
-            --it; // states[0] always exists
-            int s = it->first;
-            at::Tensor state = it->second;
-            const int total = target - s;
-            for (int u = s + 1; u <= target; ++u) {
-                if (m_stop) {
-                    c.setCursor(s, state); // the next walk goes on from here
-                    return {};
-                }
-                ddpm::Rng rng(stepSeed(request.seed, u));
-                state = diffusion.qStep(state, diffusion.timesteps(u, 1), rng.normal(state.sizes()));
-                s = u;
-                if (u % c.storeEvery == 0 || c.keep.count(u))
-                    c.states[u] = state;
-                if (sinceProgress.elapsed() >= 50) {
-                    sinceProgress.restart();
-                    Q_EMIT progress(request.id, u - (target - total), total);
-                }
+        const ddpm::ProgressFn report = [&](long long done, long long total) {
+            if (sinceProgress.elapsed() >= 50) {
+                sinceProgress.restart();
+                Q_EMIT progress(request.id, static_cast<int>(done), static_cast<int>(total));
             }
-            c.setCursor(target, state);
-            return state;
         };
+        auto walkTo = [&](int target) { return c.chain->walkTo(target, &m_stop, report); };
 
         const QVector<int> stripT = stripSteps(steps, request.stripCount);
         at::Tensor xt, noise;
@@ -272,14 +199,15 @@ void ForwardWorker::compute(const ForwardRequest& request)
             xt = diffusion.qSample(p.x0, tt, c.eps);
             result.noise = c.epsImage;
         } else {
-            if (c.chainGeneration != p.generation || c.chainSchedule != request.schedule.get() ||
-                c.chainSeed != request.seed)
-                c.resetChain(p, request.schedule.get(), request.seed, steps);
-            for (int s : stripT)
-                c.keep.insert(s);
+            if (!c.chain || c.chainGeneration != p.generation || c.chainSchedule != request.schedule.get() ||
+                c.chainSeed != request.seed) {
+                c.chain = std::make_unique<ddpm::ForwardChain>(schedule, p.x0, request.seed, kChainCacheBytes);
+                c.chainGeneration = p.generation;
+                c.chainSchedule = request.schedule.get();
+                c.chainSeed = request.seed;
+            }
+            c.chain->setPinned(std::vector<int>(stripT.begin(), stripT.end()));
             xt = walkTo(t);
-            if (!xt.defined())
-                return; // superseded
             noise = diffusion.predictEpsFromX0(xt, tt, p.x0);
             result.noise = toDisplay(noise);
         }
@@ -290,39 +218,25 @@ void ForwardWorker::compute(const ForwardRequest& request)
         result.xt = toDisplay(xt);
         result.alphaBar = ab;
         result.snr = ab < 1.0 ? ab / (1.0 - ab) : std::numeric_limits<double>::infinity();
-        result.x0Mean = p.mean;
-        result.x0Std = std::sqrt(p.var);
-        result.measuredMean = xt.mean().item<double>();
-        result.measuredStd = std::sqrt(std::max(0.0, xt.var(/*unbiased=*/false).item<double>()));
-        result.predictedMean = std::sqrt(ab) * p.mean;
-        result.predictedStd = std::sqrt(ab * p.var + 1.0 - ab);
+        result.x0Mean = p.values.mean();
+        result.x0Std = std::sqrt(p.values.variance());
+        const ddpm::PixelMoments measured = ddpm::pixelMoments(xt);
+        result.measuredMean = measured.mean;
+        result.measuredStd = measured.std;
+        const ddpm::PixelMoments predicted = ddpm::qMarginalMoments(p.values, ab);
+        result.predictedMean = predicted.mean;
+        result.predictedStd = predicted.std;
 
-        // Histogram as a density, and what q(x_t | x_0) predicts for each bin: a mixture over
-        // x_0's 8-bit values v of N(sqrt(ab) v, 1 - ab).
+        // Histogram as a density, and what q(x_t | x_0) predicts for each bin.
         result.histLow = kHistogramLow;
         result.histHigh = kHistogramHigh;
-        const double width = (kHistogramHigh - kHistogramLow) / kHistogramBins;
-        const at::Tensor counts = at::histc(xt.reshape({-1}), kHistogramBins, kHistogramLow, kHistogramHigh)
-                                      .to(at::kDouble)
-                                      .contiguous();
-        const double n = static_cast<double>(xt.numel());
-        const double* countData = counts.data_ptr<double>();
-        const double sigma = std::sqrt(std::max(1e-300, 1.0 - ab));
-        result.histDensity.resize(kHistogramBins);
-        result.theoryDensity.resize(kHistogramBins);
-        for (int b = 0; b < kHistogramBins; ++b) {
-            result.histDensity[b] = countData[b] / (n * width);
-            const double lo = kHistogramLow + b * width;
-            const double hi = lo + width;
-            double mass = 0.0;
-            for (int v = 0; v < 256; ++v) {
-                if (p.weights[v] == 0.0)
-                    continue;
-                const double mu = std::sqrt(ab) * (v / 127.5 - 1.0);
-                mass += p.weights[v] * (normalCdf((hi - mu) / sigma) - normalCdf((lo - mu) / sigma));
-            }
-            result.theoryDensity[b] = mass / width;
-        }
+        const std::vector<double> density = ddpm::histogramDensity(
+            ddpm::pixelHistogram(xt, kHistogramBins, kHistogramLow, kHistogramHigh), xt.numel(), kHistogramLow,
+            kHistogramHigh);
+        const std::vector<double> theory =
+            ddpm::qMarginalDensity(p.values, ab, kHistogramBins, kHistogramLow, kHistogramHigh);
+        result.histDensity = QVector<double>(density.begin(), density.end());
+        result.theoryDensity = QVector<double>(theory.begin(), theory.end());
 
         // The strip, cached per (image, schedule, seed, mode).
         const Cache::StripKey key{p.generation, request.schedule.get(), request.seed, request.mode, request.stripCount};
@@ -339,18 +253,14 @@ void ForwardWorker::compute(const ForwardRequest& request)
                 strip.push_back(s == 0 ? p.x0Image : toDisplay(diffusion.qSample(p.x0, diffusion.timesteps(s, 1), c.eps)));
         } else {
             Q_EMIT resultReady(result); // x_t now; the strip once the walk reaches T
-            if (!walkTo(steps).defined())
-                return;
+            walkTo(steps);
             for (int s : stripT) {
-                auto it = c.states.find(s);
-                if (it == c.states.end()) {
-                    const at::Tensor state = walkTo(s);
-                    if (!state.defined())
-                        return;
-                    strip.push_back(toDisplay(state));
-                } else {
-                    strip.push_back(s == 0 ? p.x0Image : toDisplay(it->second));
-                }
+                if (s == 0)
+                    strip.push_back(p.x0Image);
+                else if (c.chain->isStored(s))
+                    strip.push_back(toDisplay(c.chain->stored(s)));
+                else
+                    strip.push_back(toDisplay(walkTo(s)));
             }
         }
         if (m_stop)
@@ -362,6 +272,8 @@ void ForwardWorker::compute(const ForwardRequest& request)
         result.stripSteps = stripT;
         result.complete = true;
         Q_EMIT resultReady(result);
+    } catch (const ddpm::Cancelled&) {
+        return; // superseded by a newer request
     } catch (const std::exception& e) {
         ForwardResult failed;
         failed.id = request.id;

@@ -4,6 +4,9 @@
 // Requests and results are plain values (no torch types), passed by queued signals.
 // Requests are coalesced: only the latest pending one runs, and a running Markov-chain
 // walk stops as soon as a newer request arrives (its progress is kept for the next one).
+// The diffusion work is core's: the walk is ddpm::ForwardChain (the same per-step seeded walk
+// as Diffusion::qSampleChain and `ddpm noise --chain`), the histogram and theory come from
+// ddpm/forward_stats.h; this class only caches, converts to QImage and reports.
 #pragma once
 
 #include <atomic>

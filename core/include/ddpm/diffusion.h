@@ -57,8 +57,10 @@ public:
     at::Tensor qSample(const at::Tensor& x0, const at::Tensor& t, const at::Tensor& noise) const;
     /// One Markov step q(x_t | x_{t-1}) = N(sqrt(1 - beta_t) x_{t-1}, beta_t I)  (Eq. 2).
     at::Tensor qStep(const at::Tensor& xPrev, const at::Tensor& t, const at::Tensor& noise) const;
-    /// Walks Eq. 2 from x_0 with fresh noise from rng at every step and returns x_t for each
-    /// t in ts (any order, 1..T), in the order given. Checks stop between steps.
+    /// Walks Eq. 2 from x_0 and returns x_t for each t in ts (any order, duplicates allowed,
+    /// 1..T), in the order given. The walk is ForwardChain's: one chain seed drawn from rng,
+    /// then each step's noise from its own generator, so Rng(seed) here gives the same states
+    /// as ForwardChain(schedule, x0, seed). Checks stop between steps (throws ddpm::Cancelled).
     std::vector<at::Tensor> qSampleChain(const at::Tensor& x0, const std::vector<int>& ts, Rng& rng,
                                          const std::atomic<bool>* stop = nullptr) const;
 

@@ -1,0 +1,227 @@
+#include "widgets/schedule_list.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+#include "widgets/schedule_selector.h"
+
+namespace ddpm::ui {
+
+namespace {
+
+/// Okabe-Ito colours: distinct for most forms of colour blindness (yellow left out: too pale on white).
+const QList<QColor>& plotColours()
+{
+    static const QList<QColor> colours = {
+        QColor(0x00, 0x72, 0xB2), QColor(0xD5, 0x5E, 0x00), QColor(0x00, 0x9E, 0x73),
+        QColor(0xCC, 0x79, 0xA7), QColor(0xE6, 0x9F, 0x00), QColor(0x56, 0xB4, 0xE9),
+        QColor(0x33, 0x33, 0x33), QColor(0x99, 0x99, 0x99),
+    };
+    return colours;
+}
+
+ShownSchedule build(const ScheduleChoice& choice, const QColor& colour)
+{
+    return ShownSchedule{choice, std::make_shared<const NoiseSchedule>(choice.build()), colour};
+}
+
+} // namespace
+
+QPixmap colourSwatch(const QColor& colour)
+{
+    QPixmap pixmap(14, 14);
+    pixmap.fill(colour);
+    return pixmap;
+}
+
+ScheduleList::ScheduleList(QWidget* parent)
+    : QGroupBox(tr("Schedules to compare"), parent)
+{
+    auto* listLayout = new QVBoxLayout(this);
+    m_rowLayout = new QVBoxLayout;
+    m_rowLayout->setSpacing(2);
+    listLayout->addLayout(m_rowLayout);
+    m_addButton = new QPushButton(tr("Add schedule"), this);
+    m_addButton->setToolTip(tr("Add another schedule to the plots"));
+    auto* addRow = new QHBoxLayout;
+    addRow->addWidget(m_addButton);
+    addRow->addStretch(1);
+    listLayout->addLayout(addRow);
+    listLayout->addStretch(1);
+    connect(m_addButton, &QPushButton::clicked, this, &ScheduleList::addNext);
+}
+
+ScheduleList::~ScheduleList() = default;
+
+QList<ScheduleChoice> ScheduleList::choices() const
+{
+    QList<ScheduleChoice> out;
+    for (const ShownSchedule& shown : m_shown)
+        out << shown.choice;
+    return out;
+}
+
+int ScheduleList::maxSteps() const
+{
+    int T = 1;
+    for (const ShownSchedule& shown : m_shown)
+        T = std::max(T, shown.schedule->steps());
+    return T;
+}
+
+bool ScheduleList::setChoices(const QList<ScheduleChoice>& choices)
+{
+    if (choices.isEmpty()) {
+        Q_EMIT failed(tr("Show at least one schedule."));
+        return false;
+    }
+    std::vector<ShownSchedule> shown;
+    for (const ScheduleChoice& choice : choices) {
+        try {
+            shown.push_back(build(choice, plotColours().at(static_cast<int>(shown.size()) % plotColours().size())));
+        } catch (const std::exception& e) {
+            Q_EMIT failed(tr("Cannot show the schedule %1: %2").arg(choice.label(), QString::fromUtf8(e.what())));
+            return false;
+        }
+    }
+    for (RowWidgets& row : m_rows)
+        discardRow(row);
+    m_shown = std::move(shown);
+    m_rows.clear();
+    for (const ShownSchedule& s : m_shown)
+        m_rows.push_back(makeRow(s));
+    finishChange();
+    return true;
+}
+
+bool ScheduleList::add(const ScheduleChoice& choice)
+{
+    try {
+        m_shown.push_back(build(choice, unusedColour()));
+    } catch (const std::exception& e) {
+        Q_EMIT failed(tr("Cannot add the schedule %1: %2").arg(choice.label(), QString::fromUtf8(e.what())));
+        return false;
+    }
+    m_rows.push_back(makeRow(m_shown.back()));
+    finishChange();
+    return true;
+}
+
+bool ScheduleList::setAt(int index, const ScheduleChoice& choice)
+{
+    if (index < 0 || index >= static_cast<int>(m_shown.size()))
+        return false;
+    ShownSchedule& shown = m_shown[static_cast<std::size_t>(index)];
+    ScheduleSelector* selector = m_rows[static_cast<std::size_t>(index)].selector;
+    try {
+        shown.schedule = std::make_shared<const NoiseSchedule>(choice.build());
+        shown.choice = choice;
+    } catch (const std::exception& e) {
+        Q_EMIT failed(tr("Cannot show the schedule %1: %2").arg(choice.label(), QString::fromUtf8(e.what())));
+        selector->setChoice(shown.choice); // the controls go back to what is shown
+        return false;
+    }
+    selector->setChoice(shown.choice);
+    finishChange();
+    return true;
+}
+
+bool ScheduleList::remove(int index)
+{
+    if (index < 0 || index >= static_cast<int>(m_shown.size()) || m_shown.size() <= 1)
+        return false;
+    discardRow(m_rows[static_cast<std::size_t>(index)]);
+    m_rows.erase(m_rows.begin() + index);
+    m_shown.erase(m_shown.begin() + index);
+    finishChange();
+    return true;
+}
+
+void ScheduleList::addNext()
+{
+    ScheduleChoice next;
+    next.steps = m_shown.empty() ? 1000 : m_shown.back().choice.steps;
+    // The first named schedule not shown yet at that T.
+    for (const std::string& name : NoiseSchedule::namedSchedules()) {
+        next.name = QString::fromStdString(name);
+        const bool isShown = std::any_of(m_shown.begin(), m_shown.end(), [&](const ShownSchedule& s) {
+            return s.choice.name == next.name && s.choice.steps == next.steps;
+        });
+        if (!isShown)
+            break;
+    }
+    add(next);
+}
+
+void ScheduleList::finishChange()
+{
+    for (RowWidgets& row : m_rows)
+        row.remove->setEnabled(m_rows.size() > 1);
+    Q_EMIT changed();
+}
+
+QColor ScheduleList::unusedColour() const
+{
+    for (const QColor& colour : plotColours()) {
+        const bool used = std::any_of(m_shown.begin(), m_shown.end(), [&](const ShownSchedule& s) { return s.colour == colour; });
+        if (!used)
+            return colour;
+    }
+    return plotColours().at(static_cast<int>(m_shown.size()) % plotColours().size());
+}
+
+int ScheduleList::rowOf(const QWidget* widget) const
+{
+    for (std::size_t i = 0; i < m_rows.size(); ++i)
+        if (m_rows[i].widget == widget)
+            return static_cast<int>(i);
+    return -1;
+}
+
+ScheduleList::RowWidgets ScheduleList::makeRow(const ShownSchedule& shown)
+{
+    RowWidgets row;
+    row.widget = new QWidget(this);
+    auto* layout = new QHBoxLayout(row.widget);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* colourLabel = new QLabel(row.widget);
+    colourLabel->setPixmap(colourSwatch(shown.colour));
+    colourLabel->setToolTip(tr("Colour of this schedule in the plots"));
+    row.selector = new ScheduleSelector(row.widget);
+    row.selector->setChoice(shown.choice);
+    row.remove = new QToolButton(row.widget);
+    row.remove->setText(tr("Remove"));
+    row.remove->setToolTip(tr("Remove this schedule from the plots"));
+    layout->addWidget(colourLabel);
+    layout->addWidget(row.selector);
+    layout->addWidget(row.remove);
+    layout->addStretch(1);
+    m_rowLayout->addWidget(row.widget);
+
+    QWidget* widget = row.widget;
+    connect(row.selector, &ScheduleSelector::choiceChanged, this, [this, widget](const ScheduleChoice& choice) {
+        const int index = rowOf(widget);
+        if (index >= 0 && choice != m_shown[static_cast<std::size_t>(index)].choice)
+            setAt(index, choice);
+    });
+    connect(row.remove, &QToolButton::clicked, this, [this, widget] { remove(rowOf(widget)); });
+    return row;
+}
+
+void ScheduleList::discardRow(RowWidgets& row)
+{
+    // Later, not now: the row's own Remove button may be the sender of the signal being handled.
+    row.selector->disconnect(this);
+    row.remove->disconnect(this);
+    m_rowLayout->removeWidget(row.widget);
+    row.widget->hide();
+    row.widget->deleteLater();
+    row.widget = nullptr;
+}
+
+} // namespace ddpm::ui
