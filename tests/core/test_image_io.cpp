@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -185,6 +186,33 @@ private Q_SLOTS:
         const Image pgm = ddpm::loadImage(fixture("gray_3x2.pgm"));
         QCOMPARE(pgm.channels, 1);
         QVERIFY((pgm.pixels == std::vector<std::uint8_t>{0, 128, 255, 10, 20, 30}));
+    }
+
+    /// rgb_8x6.{tiff,webp,jpg} from make_codec_fixtures.cpp: RGB(200 - 10x, 40y, 30x).
+    void codecs_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<int>("tolerance"); // JPEG is lossy even at quality 100
+        QTest::newRow("TIFF") << "rgb_8x6.tiff" << 0;
+        QTest::newRow("WebP lossless") << "rgb_8x6.webp" << 0;
+        QTest::newRow("JPEG") << "rgb_8x6.jpg" << 32; // chroma subsampling; a BGR swap would be off by ~200
+    }
+    void codecs()
+    {
+        QFETCH(QString, file);
+        QFETCH(int, tolerance);
+        const Image image = ddpm::loadImage(fixture(file));
+        QCOMPARE(image.width, 8);
+        QCOMPARE(image.height, 6);
+        QCOMPARE(image.channels, 3);
+        int worst = 0;
+        for (int y = 0; y < 6; ++y)
+            for (int x = 0; x < 8; ++x) {
+                const int expected[3] = {200 - 10 * x, 40 * y, 30 * x};
+                for (int c = 0; c < 3; ++c)
+                    worst = std::max(worst, std::abs(int(image.at(y, x, c)) - expected[c]));
+            }
+        QVERIFY2(worst <= tolerance, qPrintable(QStringLiteral("largest error %1").arg(worst)));
     }
 
     void badFiles_data()
