@@ -1,11 +1,9 @@
 // bench_bound: how long the variational bound takes for one 28x28 gray image (K = 1, T = 1000),
-// with the zero model and with a small stand-in convolutional eps network, and how batching
-// timesteps into one model call changes that. Prints one JSON object on stdout.
+// with the zero model and with a small UNet (ddpm::UNet, untrained: time does not depend on the
+// weights), and how batching timesteps into one model call changes that. Prints one JSON object
+// on stdout.
 //
-//   bench_bound [--threads N] [--repeats R]
-//
-// The stand-in network is built here only, with torch::nn, to have something with real model
-// calls to time; it is NOT the project's UNet (that comes with training) and is not trained.
+//   bench_bound [--threads N] [--repeats R] [--res-blocks 1|2]
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -15,71 +13,39 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
+#include <torch/utils.h>
 
 #include "ddpm/bound.h"
 #include "ddpm/diffusion.h"
 #include "ddpm/error.h"
 #include "ddpm/model.h"
+#include "ddpm/network_model.h"
 #include "ddpm/rng.h"
 #include "ddpm/runtime.h"
 #include "ddpm/schedule.h"
+#include "ddpm/unet.h"
 
 namespace {
 
 /// Timesteps per model call to compare; 0 (last) is evaluateBound's own choice.
 constexpr int kTimestepBatches[] = {1, 4, 16, 64, 256, 1000, 0};
 
-constexpr const char* kStandInLabel = "stand-in conv net, not the UNet, which comes with training";
-
-/// eps_theta from three 3x3 convolutions with SiLU; t enters as an extra input channel t / T.
-struct StandInNetImpl : torch::nn::Module {
-    StandInNetImpl(int channels, int width, int steps)
-        : in(register_module("in", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels + 1, width, 3).padding(1)))),
-          mid(register_module("mid", torch::nn::Conv2d(torch::nn::Conv2dOptions(width, width, 3).padding(1)))),
-          out(register_module("out", torch::nn::Conv2d(torch::nn::Conv2dOptions(width, channels, 3).padding(1)))),
-          m_steps(steps)
-    {
-    }
-
-    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& t)
-    {
-        const torch::Tensor tChannel =
-            (t.to(torch::kFloat) / m_steps).view({-1, 1, 1, 1}).expand({x.size(0), 1, x.size(2), x.size(3)});
-        torch::Tensor h = torch::silu(in->forward(torch::cat({x, tChannel}, 1)));
-        h = torch::silu(mid->forward(h));
-        return out->forward(h);
-    }
-
-    torch::nn::Conv2d in, mid, out;
-    int m_steps;
-};
-TORCH_MODULE(StandInNet);
-
-class StandInModel final : public ddpm::DenoiseModel {
-public:
-    StandInModel(int channels, int width, int steps)
-        : m_net((torch::manual_seed(0), StandInNet(channels, width, steps))) // seeded initial weights
-    {
-        m_net->eval();
-    }
-    at::Tensor predict(const at::Tensor& xt, const at::Tensor& t) override
-    {
-        torch::NoGradGuard noGrad;
-        return m_net->forward(xt, t);
-    }
-    std::string name() const override { return kStandInLabel; }
-    long long parameters() const
-    {
-        long long n = 0;
-        for (const auto& p : m_net->parameters())
-            n += p.numel();
-        return n;
-    }
-
-private:
-    StandInNet m_net;
-};
+/// The small UNet timed here: 28x28 gray, 32 base channels, levels 28 -> 14 -> 7 with
+/// multipliers 1, 2, 2, attention at 14, dropout off (eval mode anyway).
+ddpm::UNetConfig benchUNetConfig(int resBlocks)
+{
+    ddpm::UNetConfig c;
+    c.inChannels = 1;
+    c.imageSize = 28;
+    c.baseChannels = 32;
+    c.channelMults = {1, 2, 2};
+    c.numResBlocks = resBlocks;
+    c.attentionResolutions = {14};
+    c.attentionHeads = 1;
+    c.groups = 8;
+    c.dropout = 0.0;
+    return c;
+}
 
 /// The timestep batch of the row with the smallest median.
 int fastestTimestepBatch(const nlohmann::ordered_json& rows)
@@ -161,14 +127,18 @@ int main(int argc, char** argv)
     try {
         int threads = 2;
         int repeats = 5;
+        int resBlocks = 1;
         for (int i = 1; i < argc; ++i) {
             const std::string arg = argv[i];
             if (arg == "--threads" && i + 1 < argc)
                 threads = parseInt(arg, argv[++i], 1, 256);
             else if (arg == "--repeats" && i + 1 < argc)
                 repeats = parseInt(arg, argv[++i], 1, 100);
+            else if (arg == "--res-blocks" && i + 1 < argc)
+                resBlocks = parseInt(arg, argv[++i], 1, 2);
             else
-                throw ddpm::Error("unknown argument " + arg + "; use --threads N (default 2) and --repeats R (default 5)");
+                throw ddpm::Error("unknown argument " + arg
+                                  + "; use --threads N (default 2), --repeats R (default 5), --res-blocks 1|2 (default 1)");
         }
         ddpm::setThreadCount(threads);
 
@@ -208,18 +178,31 @@ int main(int argc, char** argv)
         zeroReport["fastest_timestep_batch"] = fastestTimestepBatch(zeroRows);
         report["zero_model"] = zeroReport;
 
-        // Stand-in conv net: time per call by batch size, then the whole bound by timestep batch.
-        StandInModel net(1, 16, steps);
+        // Small UNet: time per call by batch size, then the whole bound by timestep batch.
+        // Untrained, but with its zero output layer replaced by seeded random weights so the
+        // bound is not the zero model's (the time is the same either way).
+        const ddpm::UNetConfig config = benchUNetConfig(resBlocks);
+        torch::manual_seed(0);
+        ddpm::UNet unet(config);
+        {
+            at::NoGradGuard noGrad;
+            for (const auto& item : unet->named_parameters())
+                if (item.key() == "out_conv.weight")
+                    item.value().normal_(0.0, 0.02);
+        }
+        auto netModel = ddpm::makeNetworkModel(unet, "small UNet (untrained)");
+        ddpm::DenoiseModel& net = *netModel;
         const int netRepeats = std::max(1, std::min(repeats, 3));
         nlohmann::ordered_json netReport;
-        netReport["label"] = kStandInLabel;
-        netReport["architecture"] = "conv3x3(2->16) SiLU conv3x3(16->16) SiLU conv3x3(16->1); t as an input channel";
-        netReport["parameters"] = net.parameters();
+        netReport["label"] = net.name();
+        netReport["architecture"] = "ddpm::UNet 1x28x28, base 32, mults 1,2,2, " + std::to_string(resBlocks)
+            + " res block(s) per level, attention at 14 (1 head), GroupNorm 8, time embedding 128";
+        netReport["parameters"] = ddpm::parameterCount(*unet);
         nlohmann::ordered_json perCall = nlohmann::ordered_json::array();
         for (int b : {1, 16, 64, 256, 1000}) {
             nlohmann::ordered_json row;
             row["batch"] = b;
-            const double ms = timeModelCall(net, x0, b, steps, b >= 100 ? netRepeats : 5 * netRepeats);
+            const double ms = timeModelCall(net, x0, b, steps, b >= 100 ? netRepeats : 3 * netRepeats);
             row["median_ms"] = ms;
             row["per_image_ms"] = ms / b;
             perCall.push_back(row);
@@ -232,7 +215,7 @@ int main(int argc, char** argv)
         netReport["batching_speedup"] =
             netRows.front()["median_s"].get<double>() / netRows.back()["median_s"].get<double>();
         netReport["fastest_timestep_batch"] = fastestTimestepBatch(netRows);
-        report["stand_in_conv_net"] = netReport;
+        report["unet"] = netReport;
 
         std::cout << report.dump(2) << std::endl;
         return 0;

@@ -1,0 +1,20 @@
+// The sinusoidal timestep embedding the DDPM networks condition on (Transformer-style
+// positional encoding applied to the diffusion step t).
+#pragma once
+
+#include <cstdint>
+
+#include <ATen/core/Tensor.h>
+
+namespace ddpm {
+
+/// Embeds timesteps t ([B] int64, the paper's 1..T, used as given) into [B, dim] float32 on
+/// t's device, as DDPM's reference code does: with half = dim / 2 and frequencies
+///   f_i = exp(-ln(10000) * i / (half - 1)),  i = 0..half-1
+/// (DDPM's divisor half - 1, so the last frequency is exactly 1/10000; improved DDPM divides
+/// by half instead), the first half of the columns holds sin(t * f_i) and the second half
+/// cos(t * f_i). dim must be even and at least 4; throws ddpm::Error otherwise or when t is
+/// not a 1-D integer tensor.
+at::Tensor timestepEmbedding(const at::Tensor& t, std::int64_t dim);
+
+} // namespace ddpm

@@ -1,0 +1,391 @@
+// Tests of the networks: the sinusoidal time embedding, the UNet (shapes, zero-initialised
+// output and hence the zero model's bound, dependence on t, parameter count, validation), the
+// 2-D MLP and the DenoiseModel adapter.
+#include <QtTest>
+
+#include <cmath>
+#include <cstdint>
+
+#include <ATen/ATen.h>
+#include <torch/utils.h>
+
+#include "ddpm/bound.h"
+#include "ddpm/diffusion.h"
+#include "ddpm/error.h"
+#include "ddpm/mlp.h"
+#include "ddpm/model.h"
+#include "ddpm/network_model.h"
+#include "ddpm/rng.h"
+#include "ddpm/schedule.h"
+#include "ddpm/time_embedding.h"
+#include "ddpm/unet.h"
+
+Q_DECLARE_METATYPE(ddpm::UNetConfig)
+Q_DECLARE_METATYPE(ddpm::MLPConfig)
+
+namespace {
+
+/// 28x28 gray, three levels (28, 14, 7), attention at 14.
+ddpm::UNetConfig grayConfig()
+{
+    ddpm::UNetConfig c;
+    c.inChannels = 1;
+    c.imageSize = 28;
+    c.baseChannels = 16;
+    c.channelMults = {1, 2, 2};
+    c.numResBlocks = 1;
+    c.attentionResolutions = {14};
+    c.groups = 8;
+    c.dropout = 0.0;
+    return c;
+}
+
+/// 32x32 RGB, two levels (32, 16), two-head attention at 16.
+ddpm::UNetConfig rgbConfig()
+{
+    ddpm::UNetConfig c;
+    c.inChannels = 3;
+    c.imageSize = 32;
+    c.baseChannels = 16;
+    c.channelMults = {1, 2};
+    c.numResBlocks = 1;
+    c.attentionResolutions = {16};
+    c.attentionHeads = 2;
+    c.groups = 4;
+    c.dropout = 0.1;
+    return c;
+}
+
+/// 16x16 gray, tiny, for the bound.
+ddpm::UNetConfig tinyConfig()
+{
+    ddpm::UNetConfig c;
+    c.inChannels = 1;
+    c.imageSize = 16;
+    c.baseChannels = 8;
+    c.channelMults = {1, 2};
+    c.numResBlocks = 1;
+    c.attentionResolutions = {8};
+    c.groups = 4;
+    c.dropout = 0.0;
+    return c;
+}
+
+/// The first parameter named like "out_conv.weight" (top level), or an undefined tensor.
+at::Tensor namedParameter(torch::nn::Module& module, const std::string& name)
+{
+    for (const auto& item : module.named_parameters())
+        if (item.key() == name)
+            return item.value();
+    return {};
+}
+
+/// Overwrites a parameter with seeded N(0, scale^2) values.
+void perturb(torch::nn::Module& module, const std::string& name, double scale, std::uint64_t seed)
+{
+    at::Tensor p = namedParameter(module, name);
+    QVERIFY2(p.defined(), name.c_str());
+    ddpm::Rng rng(seed);
+    at::NoGradGuard noGrad;
+    p.copy_(rng.normal(p.sizes()) * scale);
+}
+
+} // namespace
+
+class TestModels : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+
+    void timeEmbeddingMatchesFormula();
+    void timeEmbeddingDistinctForDistinctT();
+    void timeEmbeddingRejectsBadInput();
+
+    void unetOutputShape_data();
+    void unetOutputShape();
+    void unetStartsAtZero();
+    void freshUnetBoundEqualsZeroModel();
+    void unetDependsOnTAfterPerturbingLastLayer();
+    void unetParameterCountIsStable();
+    void unetRejectsBadConfig_data();
+    void unetRejectsBadConfig();
+    void unetRejectsWrongInputShape();
+    void unetGradientsReachFirstLayer();
+
+    void mlpShapesAndTime();
+    void mlpRejectsBadConfig();
+
+    void networkModelPredictsInEvalModeAndRestoresMode();
+};
+
+void TestModels::initTestCase()
+{
+    at::set_num_threads(1);
+}
+
+void TestModels::timeEmbeddingMatchesFormula()
+{
+    const std::int64_t dim = 8, half = dim / 2;
+    const at::Tensor t = at::tensor(std::vector<std::int64_t>{1, 7, 1000}, at::kLong);
+    const at::Tensor emb = ddpm::timestepEmbedding(t, dim);
+    QCOMPARE(emb.dim(), 2);
+    QCOMPARE(emb.size(0), 3);
+    QCOMPARE(emb.size(1), dim);
+    QCOMPARE(emb.scalar_type(), at::kFloat);
+    const auto a = emb.accessor<float, 2>();
+    const double ts[] = {1, 7, 1000};
+    for (int row = 0; row < 3; ++row)
+        for (std::int64_t i = 0; i < half; ++i) {
+            const double f = std::exp(-std::log(10000.0) * static_cast<double>(i) / static_cast<double>(half - 1));
+            QVERIFY(std::abs(a[row][i] - std::sin(ts[row] * f)) < 1e-6);
+            QVERIFY(std::abs(a[row][half + i] - std::cos(ts[row] * f)) < 1e-6);
+        }
+    // DDPM's divisor half - 1: the lowest frequency is exactly 1/10000.
+    QVERIFY(std::abs(a[2][half - 1] - std::sin(0.1)) < 1e-7);
+    QVERIFY(std::abs(a[2][dim - 1] - std::cos(0.1)) < 1e-7);
+}
+
+void TestModels::timeEmbeddingDistinctForDistinctT()
+{
+    const at::Tensor t = at::arange(1, 1001, at::kLong);
+    const at::Tensor emb = ddpm::timestepEmbedding(t, 32);
+    // Smallest distance between any two rows (neighbours in t are the closest here, but check all).
+    const at::Tensor d = at::cdist(emb.to(at::kDouble), emb.to(at::kDouble));
+    const at::Tensor offDiagonal = d + at::eye(1000, at::kDouble) * 1e9;
+    QVERIFY(offDiagonal.min().item<double>() > 1e-3);
+}
+
+void TestModels::timeEmbeddingRejectsBadInput()
+{
+    const at::Tensor t = at::ones({2}, at::kLong);
+    QVERIFY_EXCEPTION_THROWN(ddpm::timestepEmbedding(t, 7), ddpm::Error);
+    QVERIFY_EXCEPTION_THROWN(ddpm::timestepEmbedding(t, 2), ddpm::Error);
+    QVERIFY_EXCEPTION_THROWN(ddpm::timestepEmbedding(at::ones({2}, at::kFloat), 8), ddpm::Error);
+    QVERIFY_EXCEPTION_THROWN(ddpm::timestepEmbedding(at::ones({2, 1}, at::kLong), 8), ddpm::Error);
+}
+
+void TestModels::unetOutputShape_data()
+{
+    QTest::addColumn<ddpm::UNetConfig>("config");
+    QTest::addColumn<int>("batch");
+    QTest::newRow("28x28 gray, attention at 14") << grayConfig() << 3;
+    QTest::newRow("32x32 RGB, 2 heads at 16") << rgbConfig() << 2;
+    QTest::newRow("16x16 gray, one image") << tinyConfig() << 1;
+}
+
+void TestModels::unetOutputShape()
+{
+    QFETCH(ddpm::UNetConfig, config);
+    QFETCH(int, batch);
+    torch::manual_seed(0);
+    ddpm::UNet net(config);
+    ddpm::Rng rng(1);
+    const at::Tensor x = rng.normal({batch, config.inChannels, config.imageSize, config.imageSize});
+    const at::Tensor t = rng.integers(1, 1000, {batch});
+    at::NoGradGuard noGrad;
+    const at::Tensor eps = net->forward(x, t);
+    QCOMPARE(eps.sizes().vec(), x.sizes().vec());
+    QCOMPARE(eps.scalar_type(), at::kFloat);
+}
+
+void TestModels::unetStartsAtZero()
+{
+    torch::manual_seed(0);
+    ddpm::UNet net(grayConfig());
+    ddpm::Rng rng(2);
+    const at::Tensor x = rng.normal({4, 1, 28, 28});
+    const at::Tensor t = at::tensor(std::vector<std::int64_t>{1, 10, 500, 1000}, at::kLong);
+    at::NoGradGuard noGrad;
+    QCOMPARE(net->forward(x, t).abs().max().item<float>(), 0.0f);
+}
+
+void TestModels::freshUnetBoundEqualsZeroModel()
+{
+    torch::manual_seed(0);
+    ddpm::UNet net(tinyConfig());
+    auto model = ddpm::makeNetworkModel(net, "tiny UNet (untrained)");
+    ddpm::ZeroNoiseModel zero;
+    const ddpm::Diffusion diffusion(ddpm::NoiseSchedule::fromName("linear", 50));
+    ddpm::Rng rng(3);
+    const at::Tensor x0 = rng.integers(0, 255, {1, 1, 16, 16}).to(at::kFloat) / 127.5 - 1.0;
+    ddpm::BoundOptions options;
+    options.seed = 11;
+    const ddpm::BoundResult fromNet = ddpm::evaluateBound(diffusion, *model, x0, options);
+    const ddpm::BoundResult fromZero = ddpm::evaluateBound(diffusion, zero, x0, options);
+    QCOMPARE(fromNet.termsBpd.size(), size_t(50));
+    QVERIFY(fromNet.modelCalls > 0);
+    QCOMPARE(fromNet.totalBpd, fromZero.totalBpd);
+    QCOMPARE(fromNet.priorBpd, fromZero.priorBpd);
+    QCOMPARE(fromNet.decoderBpd, fromZero.decoderBpd);
+    for (size_t i = 0; i < fromNet.termsBpd.size(); ++i)
+        QCOMPARE(fromNet.termsBpd[i], fromZero.termsBpd[i]);
+    QVERIFY(std::isfinite(fromNet.totalBpd) && fromNet.totalBpd > 0);
+}
+
+void TestModels::unetDependsOnTAfterPerturbingLastLayer()
+{
+    torch::manual_seed(0);
+    ddpm::UNet net(grayConfig());
+    perturb(*net, "out_conv.weight", 0.05, 4);
+    ddpm::Rng rng(5);
+    const at::Tensor x = rng.normal({1, 1, 28, 28}).repeat({3, 1, 1, 1});
+    const at::Tensor t = at::tensor(std::vector<std::int64_t>{1, 2, 900}, at::kLong);
+    at::NoGradGuard noGrad;
+    const at::Tensor eps = net->forward(x, t);
+    QVERIFY(eps.abs().max().item<float>() > 1e-3f);
+    // Same image, different t: different predictions (even for neighbouring t).
+    QVERIFY((eps[0] - eps[1]).abs().max().item<float>() > 1e-5f);
+    QVERIFY((eps[0] - eps[2]).abs().max().item<float>() > 1e-3f);
+    // Same image and t: the same prediction for every batch row (no mixing across the batch).
+    const at::Tensor again = net->forward(x, at::full({3}, 900, at::kLong));
+    QVERIFY(at::allclose(again[0], again[2], 1e-5, 1e-6));
+    QVERIFY(at::allclose(again[2], eps[2], 1e-5, 1e-6));
+}
+
+void TestModels::unetParameterCountIsStable()
+{
+    // Golden numbers counted once for these configs (they change only if the architecture does).
+    QCOMPARE(ddpm::parameterCount(*ddpm::UNet(grayConfig())), std::int64_t(280177));
+    QCOMPARE(ddpm::parameterCount(*ddpm::UNet(rgbConfig())), std::int64_t(177427));
+    QCOMPARE(ddpm::parameterCount(*ddpm::UNet(tinyConfig())), std::int64_t(44969));
+    // Dropout and heads add no parameters.
+    ddpm::UNetConfig c = rgbConfig();
+    c.dropout = 0.0;
+    c.attentionHeads = 1;
+    QCOMPARE(ddpm::parameterCount(*ddpm::UNet(c)), std::int64_t(177427));
+}
+
+void TestModels::unetRejectsBadConfig_data()
+{
+    QTest::addColumn<ddpm::UNetConfig>("config");
+    QTest::addColumn<QString>("mentions");
+    auto with = [](auto edit) {
+        ddpm::UNetConfig c = grayConfig();
+        edit(c);
+        return c;
+    };
+    QTest::newRow("groups not dividing channels") << with([](auto& c) { c.groups = 3; }) << "groups 3";
+    QTest::newRow("zero base channels") << with([](auto& c) { c.baseChannels = 0; }) << "baseChannels 0";
+    QTest::newRow("odd base channels") << with([](auto& c) { c.baseChannels = 15; c.groups = 5; }) << "baseChannels 15";
+    QTest::newRow("zero in channels") << with([](auto& c) { c.inChannels = 0; }) << "inChannels 0";
+    QTest::newRow("size not divisible by 2^(levels-1)") << with([](auto& c) { c.imageSize = 30; c.attentionResolutions = {}; }) << "imageSize 30";
+    QTest::newRow("no levels") << with([](auto& c) { c.channelMults = {}; }) << "channelMults";
+    QTest::newRow("zero multiplier") << with([](auto& c) { c.channelMults = {1, 0}; }) << "multiplier 0";
+    QTest::newRow("zero res blocks") << with([](auto& c) { c.numResBlocks = 0; }) << "numResBlocks 0";
+    QTest::newRow("attention at a size the net lacks") << with([](auto& c) { c.attentionResolutions = {16}; }) << "attention resolution 16";
+    QTest::newRow("heads not dividing channels") << with([](auto& c) { c.attentionHeads = 3; }) << "attentionHeads 3";
+    QTest::newRow("dropout 1") << with([](auto& c) { c.dropout = 1.0; }) << "dropout";
+    QTest::newRow("negative dropout") << with([](auto& c) { c.dropout = -0.1; }) << "dropout";
+}
+
+void TestModels::unetRejectsBadConfig()
+{
+    QFETCH(ddpm::UNetConfig, config);
+    QFETCH(QString, mentions);
+    QVERIFY_EXCEPTION_THROWN(config.validate(), ddpm::Error);
+    try {
+        ddpm::UNet net(config);
+        QFAIL("the UNet constructor accepted a bad config");
+    } catch (const ddpm::Error& e) {
+        QVERIFY2(QString::fromStdString(e.what()).contains(mentions), e.what());
+    }
+}
+
+void TestModels::unetRejectsWrongInputShape()
+{
+    ddpm::UNet net(tinyConfig());
+    at::NoGradGuard noGrad;
+    const at::Tensor t = at::ones({2}, at::kLong);
+    QVERIFY_EXCEPTION_THROWN(net->forward(at::zeros({2, 3, 16, 16}), t), ddpm::Error);
+    QVERIFY_EXCEPTION_THROWN(net->forward(at::zeros({2, 1, 32, 32}), t), ddpm::Error);
+    QVERIFY_EXCEPTION_THROWN(net->forward(at::zeros({2, 16, 16}), t), ddpm::Error);
+    QVERIFY_EXCEPTION_THROWN(net->forward(at::zeros({2, 1, 16, 16}), at::ones({3}, at::kLong)), ddpm::Error);
+}
+
+void TestModels::unetGradientsReachFirstLayer()
+{
+    // With the last layer zero, only it gets a gradient at first; after perturbing it the
+    // loss must reach the input convolution (the U is wired end to end).
+    torch::manual_seed(0);
+    ddpm::UNet net(tinyConfig());
+    perturb(*net, "out_conv.weight", 0.05, 6);
+    ddpm::Rng rng(7);
+    const at::Tensor x = rng.normal({2, 1, 16, 16});
+    const at::Tensor loss = net->forward(x, at::tensor(std::vector<std::int64_t>{3, 40}, at::kLong)).pow(2).mean();
+    loss.backward();
+    const at::Tensor g = namedParameter(*net, "in_conv.weight").grad();
+    QVERIFY(g.defined());
+    QVERIFY(g.abs().sum().item<double>() > 0);
+    const at::Tensor gt = namedParameter(*net, "time_in.weight").grad();
+    QVERIFY(gt.defined());
+    QVERIFY(gt.abs().sum().item<double>() > 0);
+}
+
+void TestModels::mlpShapesAndTime()
+{
+    torch::manual_seed(0);
+    ddpm::MLPConfig c;
+    c.hidden = 32;
+    c.depth = 2;
+    c.timeEmbeddingDim = 16;
+    ddpm::MLP net(c);
+    // (2 -> 32) + (32 -> 32) layers, time MLP (16 -> 32 -> 32), output 32 -> 2.
+    QCOMPARE(ddpm::parameterCount(*net), std::int64_t((2 * 32 + 32) + (32 * 32 + 32) + (16 * 32 + 32)
+                                                      + (32 * 32 + 32) + (32 * 2 + 2)));
+    ddpm::Rng rng(8);
+    const at::Tensor x = rng.normal({5, 2}).repeat({2, 1});
+    const at::Tensor t = at::cat({at::full({5}, 3, at::kLong), at::full({5}, 300, at::kLong)});
+    at::NoGradGuard noGrad;
+    at::Tensor eps = net->forward(x, t);
+    QCOMPARE(eps.sizes().vec(), (std::vector<std::int64_t>{10, 2}));
+    QCOMPARE(eps.abs().max().item<float>(), 0.0f); // zero output layer at init
+    perturb(*net, "out.weight", 0.1, 9);
+    eps = net->forward(x, t);
+    QVERIFY((eps.slice(0, 0, 5) - eps.slice(0, 5, 10)).abs().max().item<float>() > 1e-4f);
+    QVERIFY_EXCEPTION_THROWN(net->forward(at::zeros({5, 3}), at::ones({5}, at::kLong)), ddpm::Error);
+    QVERIFY_EXCEPTION_THROWN(net->forward(at::zeros({5, 2}), at::ones({4}, at::kLong)), ddpm::Error);
+}
+
+void TestModels::mlpRejectsBadConfig()
+{
+    ddpm::MLPConfig c;
+    c.dims = 0;
+    QVERIFY_EXCEPTION_THROWN(ddpm::MLP{c}, ddpm::Error);
+    c = {};
+    c.depth = 0;
+    QVERIFY_EXCEPTION_THROWN(ddpm::MLP{c}, ddpm::Error);
+    c = {};
+    c.hidden = 0;
+    QVERIFY_EXCEPTION_THROWN(c.validate(), ddpm::Error);
+    c = {};
+    c.timeEmbeddingDim = 9;
+    QVERIFY_EXCEPTION_THROWN(c.validate(), ddpm::Error);
+}
+
+void TestModels::networkModelPredictsInEvalModeAndRestoresMode()
+{
+    torch::manual_seed(0);
+    ddpm::UNetConfig c = tinyConfig();
+    c.dropout = 0.5;
+    ddpm::UNet net(c);
+    perturb(*net, "out_conv.weight", 0.05, 10);
+    net->train();
+    auto model = ddpm::makeNetworkModel(net, "tiny UNet");
+    QCOMPARE(QString::fromStdString(model->name()), QString("tiny UNet"));
+    ddpm::Rng rng(11);
+    const at::Tensor x = rng.normal({2, 1, 16, 16}, at::kDouble);
+    const at::Tensor t = at::tensor(std::vector<std::int64_t>{5, 25}, at::kLong);
+    const at::Tensor a = model->predict(x, t);
+    const at::Tensor b = model->predict(x, t);
+    QCOMPARE(a.scalar_type(), at::kDouble);       // handed back in x_t's dtype
+    QCOMPARE(a.sizes().vec(), x.sizes().vec());
+    QVERIFY(!a.requires_grad());                   // no autograd graph
+    QVERIFY(at::equal(a, b));                      // dropout off in predict
+    QVERIFY(net->is_training());                   // and the trainer's mode is back
+    // In training mode the same forward pass is noisy (dropout on), so eval mode mattered.
+    at::NoGradGuard noGrad;
+    QVERIFY(!at::equal(net->forward(x.to(at::kFloat), t), net->forward(x.to(at::kFloat), t)));
+}
+
+QTEST_GUILESS_MAIN(TestModels)
+#include "test_models.moc"
