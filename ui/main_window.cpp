@@ -169,7 +169,9 @@ void MainWindow::restoreSettings()
     m_schedulePage->restoreSettings(settings);
     m_forwardPage->restoreSettings(settings);
     m_boundPage->restoreSettings(settings);
-    showPage(Page(std::clamp(settings.value(QStringLiteral("window/page"), 0).toInt(), 0, m_pages->count() - 1)));
+    // A first start opens on the Forward page: the bundled image, noised, is the app's welcome.
+    const int page = settings.value(QStringLiteral("window/page"), int(Forward)).toInt();
+    showPage(Page(std::clamp(page, 0, m_pages->count() - 1)));
     if (!settings.contains(QStringLiteral("window/geometry")))
         resize(1280, 820);
 }

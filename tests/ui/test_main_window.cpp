@@ -11,6 +11,7 @@
 
 #include "ddpm/runtime.h"
 #include "main_window.h"
+#include "pages/forward_page.h"
 #include "pages/schedule_page.h"
 #include "ui_test_support.h"
 
@@ -157,6 +158,15 @@ private Q_SLOTS:
         QVERIFY(widget);
         const QSize minimum = widget->minimumSizeHint();
         QVERIFY2(minimum.width() <= maxWidth, qPrintable(QStringLiteral("%1 px").arg(minimum.width())));
+    }
+
+    void firstStartShowsTheCat()
+    {
+        QSettings().remove(QStringLiteral("window/page"));
+        MainWindow window;
+        QCOMPARE(window.currentPage(), MainWindow::Forward);
+        QCOMPARE(window.forwardPage()->image().width, 451); // the bundled chelsea.png
+        QCOMPARE(window.forwardPage()->image().height, 300);
     }
 
     void badSavedPageIsClamped()
