@@ -1,5 +1,6 @@
 // Forward process page, offscreen: the default image, the slider, seeds, the Markov chain,
-// bad files, histogram statistics against theory, and settings.
+// closed form and chain compared side by side, bad files, histogram statistics against
+// theory, and settings.
 #include <cmath>
 
 #include <QBuffer>
@@ -173,6 +174,59 @@ private Q_SLOTS:
         // The chain's x_T and the closed form's differ pixel by pixel but not in distribution.
         QVERIFY(std::abs(page.frame().measuredMean) < 0.05);
         QVERIFY(std::abs(page.frame().measuredStd - 1.0) < 0.05);
+    }
+
+    void compareModeShowsBoth()
+    {
+        ForwardPage page;
+        page.setResolution(64); // keeps the chain walk short on a busy CI machine
+        page.setMode(ForwardMode::Compare);
+        page.setSeed(11);
+        const int steps = page.schedule().steps;
+        page.setT(steps);
+        WAIT_FRAME(page);
+        const ddpm::ui::ForwardResult& f = page.frame();
+        QVERIFY(f.mode == ForwardMode::Compare);
+        QCOMPARE(f.t, steps);
+        // Both x_t render, at the same size, and differ pixel by pixel (different noise draws).
+        const QImage closed = page.xtImage();
+        const QImage chain = page.xtChainImage();
+        QVERIFY(!closed.isNull());
+        QVERIFY(!chain.isNull());
+        QCOMPARE(closed.size(), QSize(64, 64));
+        QCOMPARE(chain.size(), closed.size());
+        QVERIFY(closed != chain);
+        // x_T is about N(0, 1) for both.
+        QVERIFY2(std::abs(f.measuredMean) < 0.1, qPrintable(QString::number(f.measuredMean)));
+        QVERIFY2(std::abs(f.measuredStd - 1.0) < 0.1, qPrintable(QString::number(f.measuredStd)));
+        QVERIFY2(std::abs(f.chainMeasuredMean) < 0.1, qPrintable(QString::number(f.chainMeasuredMean)));
+        QVERIFY2(std::abs(f.chainMeasuredStd - 1.0) < 0.1, qPrintable(QString::number(f.chainMeasuredStd)));
+        // Both histograms on the same bins; the strip is the closed form's.
+        QCOMPARE(f.chainHistDensity.size(), f.histDensity.size());
+        QVERIFY(f.chainHistDensity != f.histDensity);
+        QCOMPARE(page.stripImages().size(), 8);
+
+        // The closed-form x_t is the one closed-form mode shows; the chain's the Markov chain mode's.
+        page.setMode(ForwardMode::ClosedForm);
+        WAIT_FRAME(page);
+        QCOMPARE(page.xtImage(), closed);
+        QVERIFY(page.xtChainImage().isNull());
+        page.setMode(ForwardMode::MarkovChain);
+        WAIT_FRAME(page);
+        QCOMPARE(page.xtImage(), chain);
+
+        // The mode persists.
+        const QString ini = m_dir.filePath(QStringLiteral("compare.ini"));
+        page.setMode(ForwardMode::Compare);
+        {
+            QSettings settings(ini, QSettings::IniFormat);
+            page.saveSettings(settings);
+        }
+        QSettings settings(ini, QSettings::IniFormat);
+        QCOMPARE(settings.value(QStringLiteral("forward/mode")).toString(), QStringLiteral("compare"));
+        ForwardPage restored;
+        restored.restoreSettings(settings);
+        QVERIFY(restored.mode() == ForwardMode::Compare);
     }
 
     void badFileKeepsImage_data()

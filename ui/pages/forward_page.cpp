@@ -124,10 +124,13 @@ void ForwardPage::buildUi()
     m_closedForm->setToolTip(tr("x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε in one step (Eq. 4)"));
     m_chain = new QRadioButton(tr("Markov chain"), this);
     m_chain->setToolTip(tr("x_t walked step by step: x_s = √(1 − β_s) x_(s−1) + √β_s ε_s (Eq. 2)"));
+    m_compare = new QRadioButton(tr("compare both"), this);
+    m_compare->setToolTip(tr("x_t by the closed form and by the Markov chain side by side, same t and seed"));
     m_closedForm->setChecked(true);
     m_modeGroup = new QButtonGroup(this);
     m_modeGroup->addButton(m_closedForm, static_cast<int>(ForwardMode::ClosedForm));
     m_modeGroup->addButton(m_chain, static_cast<int>(ForwardMode::MarkovChain));
+    m_modeGroup->addButton(m_compare, static_cast<int>(ForwardMode::Compare));
 
     auto* row2 = new QHBoxLayout;
     row2->addWidget(new QLabel(tr("Resolution"), this));
@@ -139,6 +142,7 @@ void ForwardPage::buildUi()
     row2->addSpacing(12);
     row2->addWidget(m_closedForm);
     row2->addWidget(m_chain);
+    row2->addWidget(m_compare);
     row2->addStretch(1);
 
     // Controls: t.
@@ -162,7 +166,9 @@ void ForwardPage::buildUi()
     m_x0View = new ImageView(tr("x₀"), m_view);
     m_noiseView = new ImageView(tr("noise ε"), m_view);
     m_xtView = new ImageView(tr("xₜ"), m_view);
-    for (ImageView* v : {m_x0View, m_noiseView, m_xtView})
+    m_xtChainView = new ImageView(tr("xₜ (Markov chain)"), m_view);
+    m_xtChainView->setVisible(false);
+    for (ImageView* v : {m_x0View, m_noiseView, m_xtView, m_xtChainView})
         v->setPlaceholder(tr("computing…"));
     m_histogram = new HistogramPlot(m_view);
     m_stats = new QLabel(m_view);
@@ -178,6 +184,7 @@ void ForwardPage::buildUi()
     top->addWidget(m_x0View, 1);
     top->addWidget(m_noiseView, 1);
     top->addWidget(m_xtView, 1);
+    top->addWidget(m_xtChainView, 1);
     top->addLayout(histogramBox, 1);
 
     auto* stripRow = new QHBoxLayout;
@@ -351,12 +358,19 @@ void ForwardPage::setSeed(quint64 seed)
 
 ForwardMode ForwardPage::mode() const
 {
+    if (m_compare->isChecked())
+        return ForwardMode::Compare;
     return m_chain->isChecked() ? ForwardMode::MarkovChain : ForwardMode::ClosedForm;
 }
 
 void ForwardPage::setMode(ForwardMode mode)
 {
-    (mode == ForwardMode::MarkovChain ? m_chain : m_closedForm)->setChecked(true);
+    QRadioButton* button = m_closedForm;
+    if (mode == ForwardMode::MarkovChain)
+        button = m_chain;
+    else if (mode == ForwardMode::Compare)
+        button = m_compare;
+    button->setChecked(true);
 }
 
 int ForwardPage::resolution() const
@@ -384,6 +398,11 @@ QImage ForwardPage::noiseImage() const
 QImage ForwardPage::xtImage() const
 {
     return m_xtView->image();
+}
+
+QImage ForwardPage::xtChainImage() const
+{
+    return m_xtChainView->isVisibleTo(m_view) ? m_xtChainView->image() : QImage();
 }
 
 QList<QImage> ForwardPage::stripImages() const
@@ -455,17 +474,32 @@ void ForwardPage::onResult(const ForwardResult& result)
     m_shownComplete = result.complete;
 
     const bool chain = result.mode == ForwardMode::MarkovChain;
+    const bool compare = result.mode == ForwardMode::Compare;
     m_x0View->setImage(result.x0);
     m_x0View->setCaption(tr("x₀ (%1 × %2)").arg(result.x0.width()).arg(result.x0.height()));
     m_noiseView->setImage(result.noise);
     m_noiseView->setCaption(chain ? tr("effective ε = (xₜ − √ᾱₜ x₀) / √(1 − ᾱₜ)") : tr("noise ε ~ N(0, I)"));
+    m_noiseView->setVisible(!compare); // compare: the two x_t side by side instead
     m_xtView->setImage(result.xt);
     m_xtView->setCaption(tr("xₜ at t = %1 (%2)").arg(result.t).arg(chain ? tr("Markov chain") : tr("closed form")));
-    m_histogram->setData(result.histLow, result.histHigh, result.histDensity, result.theoryDensity);
+    m_xtChainView->setVisible(compare);
+    m_xtChainView->setImage(compare ? result.xtChain : QImage());
+    m_xtChainView->setCaption(compare ? tr("xₜ at t = %1 (Markov chain, seed %2)").arg(result.t).arg(result.seed) : QString());
+    if (compare)
+        m_histogram->setComparisonData(result.histLow, result.histHigh, result.histDensity, result.chainHistDensity,
+                                       result.theoryDensity);
+    else
+        m_histogram->setData(result.histLow, result.histHigh, result.histDensity, result.theoryDensity);
 
     if (result.complete) {
-        m_stripTitle->setText(chain ? tr("xₜ at evenly spaced t along one walk of the Markov chain (seed %1)").arg(result.seed)
-                                    : tr("xₜ at evenly spaced t, closed form with the same noise ε (seed %1)").arg(result.seed));
+        if (chain)
+            m_stripTitle->setText(tr("xₜ at evenly spaced t along one walk of the Markov chain (seed %1)").arg(result.seed));
+        else if (compare)
+            m_stripTitle->setText(tr("xₜ at evenly spaced t, closed form with the same noise ε (seed %1); compare mode "
+                                     "shows the closed form's strip")
+                                      .arg(result.seed));
+        else
+            m_stripTitle->setText(tr("xₜ at evenly spaced t, closed form with the same noise ε (seed %1)").arg(result.seed));
         for (int i = 0; i < m_stripViews.size(); ++i) {
             ImageView* view = m_stripViews[i];
             const bool used = i < result.strip.size();
@@ -476,19 +510,39 @@ void ForwardPage::onResult(const ForwardResult& result)
     }
 
     const QString cell = QStringLiteral("<td align=right>&nbsp;&nbsp;%1</td>");
-    m_stats->setText(
-        tr("<b>t = %1</b> of %2 &nbsp; ᾱₜ = %3 &nbsp; SNR = %4<br>"
-           "<table><tr><td></td><td align=right>&nbsp;&nbsp;measured</td><td align=right>&nbsp;&nbsp;predicted</td></tr>"
-           "<tr><td>mean of xₜ</td>%5%6</tr><tr><td>std of xₜ</td>%7%8</tr></table>"
-           "<small>predicted mean √ᾱₜ·mean(x₀), std √(ᾱₜ·var(x₀) + 1 − ᾱₜ); x₀ mean %9, std %10</small>")
-            .arg(result.t)
-            .arg(result.steps)
-            .arg(number(result.alphaBar))
-            .arg(number(result.snr))
-            .arg(cell.arg(result.measuredMean, 0, 'f', 4), cell.arg(result.predictedMean, 0, 'f', 4),
-                 cell.arg(result.measuredStd, 0, 'f', 4), cell.arg(result.predictedStd, 0, 'f', 4))
-            .arg(result.x0Mean, 0, 'f', 3)
-            .arg(result.x0Std, 0, 'f', 3));
+    if (compare) {
+        m_stats->setText(
+            tr("<b>t = %1</b> of %2 &nbsp; ᾱₜ = %3 &nbsp; SNR = %4<br>"
+               "<table><tr><td></td><td align=right>&nbsp;&nbsp;closed&nbsp;form</td>"
+               "<td align=right>&nbsp;&nbsp;Markov&nbsp;chain</td><td align=right>&nbsp;&nbsp;predicted</td></tr>"
+               "<tr><td>mean&nbsp;of&nbsp;xₜ</td>%5%6%7</tr><tr><td>std&nbsp;of&nbsp;xₜ</td>%8%9%10</tr></table>"
+               "<small>measured for both (same t, seed %11); predicted mean √ᾱₜ·mean(x₀), "
+               "std √(ᾱₜ·var(x₀) + 1 − ᾱₜ); x₀ mean %12, std %13</small>")
+                .arg(result.t)
+                .arg(result.steps)
+                .arg(number(result.alphaBar))
+                .arg(number(result.snr))
+                .arg(cell.arg(result.measuredMean, 0, 'f', 4), cell.arg(result.chainMeasuredMean, 0, 'f', 4),
+                     cell.arg(result.predictedMean, 0, 'f', 4), cell.arg(result.measuredStd, 0, 'f', 4),
+                     cell.arg(result.chainMeasuredStd, 0, 'f', 4), cell.arg(result.predictedStd, 0, 'f', 4))
+                .arg(result.seed)
+                .arg(result.x0Mean, 0, 'f', 3)
+                .arg(result.x0Std, 0, 'f', 3));
+    } else {
+        m_stats->setText(
+            tr("<b>t = %1</b> of %2 &nbsp; ᾱₜ = %3 &nbsp; SNR = %4<br>"
+               "<table><tr><td></td><td align=right>&nbsp;&nbsp;measured</td><td align=right>&nbsp;&nbsp;predicted</td></tr>"
+               "<tr><td>mean of xₜ</td>%5%6</tr><tr><td>std of xₜ</td>%7%8</tr></table>"
+               "<small>predicted mean √ᾱₜ·mean(x₀), std √(ᾱₜ·var(x₀) + 1 − ᾱₜ); x₀ mean %9, std %10</small>")
+                .arg(result.t)
+                .arg(result.steps)
+                .arg(number(result.alphaBar))
+                .arg(number(result.snr))
+                .arg(cell.arg(result.measuredMean, 0, 'f', 4), cell.arg(result.predictedMean, 0, 'f', 4),
+                     cell.arg(result.measuredStd, 0, 'f', 4), cell.arg(result.predictedStd, 0, 'f', 4))
+                .arg(result.x0Mean, 0, 'f', 3)
+                .arg(result.x0Std, 0, 'f', 3));
+    }
 
     if (latest && result.complete) {
         m_status->clear();
@@ -549,7 +603,10 @@ void ForwardPage::saveSettings(QSettings& settings) const
     settings.setValue(kImageKey, m_imagePath);
     settings.setValue(kResolutionKey, resolution());
     settings.setValue(kSeedKey, seed());
-    settings.setValue(kModeKey, mode() == ForwardMode::MarkovChain ? QStringLiteral("chain") : QStringLiteral("closed"));
+    const ForwardMode m = mode();
+    settings.setValue(kModeKey, m == ForwardMode::MarkovChain ? QStringLiteral("chain")
+                                : m == ForwardMode::Compare   ? QStringLiteral("compare")
+                                                              : QStringLiteral("closed"));
     settings.setValue(kTKey, t());
     settings.setValue(kScheduleNameKey, m_choice.name);
     settings.setValue(kScheduleStepsKey, m_choice.steps);
@@ -569,9 +626,12 @@ void ForwardPage::restoreSettings(const QSettings& settings)
         setResolution(settings.value(kResolutionKey).toInt());
     if (settings.contains(kSeedKey))
         setSeed(settings.value(kSeedKey).toULongLong());
-    if (settings.contains(kModeKey))
-        setMode(settings.value(kModeKey).toString() == QStringLiteral("chain") ? ForwardMode::MarkovChain
-                                                                             : ForwardMode::ClosedForm);
+    if (settings.contains(kModeKey)) {
+        const QString stored = settings.value(kModeKey).toString();
+        setMode(stored == QStringLiteral("chain")     ? ForwardMode::MarkovChain
+                : stored == QStringLiteral("compare") ? ForwardMode::Compare
+                                                      : ForwardMode::ClosedForm);
+    }
     if (settings.contains(kTKey))
         setT(settings.value(kTKey).toInt());
     const QString path = settings.value(kImageKey).toString();

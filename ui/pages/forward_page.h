@@ -1,4 +1,5 @@
-// Forward process page: an image noised at t, closed form or Markov chain, strip and histogram.
+// Forward process page: an image noised at t, closed form, Markov chain or both side by side
+// (compare), strip and histogram.
 //
 // The page holds the controls and the view; a ForwardWorker on its own thread computes
 // every frame, so moving the t slider never blocks the GUI.
@@ -73,6 +74,8 @@ public:
     QImage x0Image() const;
     QImage noiseImage() const;
     QImage xtImage() const;
+    /// Compare mode: x_t by the Markov chain (xtImage() is then the closed form's); null otherwise.
+    QImage xtChainImage() const;
     QList<QImage> stripImages() const;
     /// Statistics and histogram of the last frame.
     const ForwardResult& frame() const { return m_frame; }
@@ -134,6 +137,7 @@ private:
     QSpinBox* m_seed = nullptr;
     QRadioButton* m_closedForm = nullptr;
     QRadioButton* m_chain = nullptr;
+    QRadioButton* m_compare = nullptr;
     QButtonGroup* m_modeGroup = nullptr;
     QSlider* m_slider = nullptr;
     QSpinBox* m_tSpin = nullptr;
@@ -147,6 +151,7 @@ private:
     ImageView* m_x0View = nullptr;
     ImageView* m_noiseView = nullptr;
     ImageView* m_xtView = nullptr;
+    ImageView* m_xtChainView = nullptr; ///< shown in compare mode only
     QLabel* m_stripTitle = nullptr;
     QList<ImageView*> m_stripViews;
     HistogramPlot* m_histogram = nullptr;

@@ -1,5 +1,6 @@
 #include "widgets/histogram_plot.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <QVBoxLayout>
@@ -22,6 +23,13 @@ HistogramPlot::HistogramPlot(QWidget* parent)
     m_bars->setPen(QPen(QColor(70, 110, 170)));
     m_bars->setBrush(QColor(70, 110, 170, 110));
     m_bars->setWidthType(QCPBars::wtPlotCoords);
+
+    m_compare = m_plot->addGraph();
+    m_compare->setName(tr("xₜ by the Markov chain"));
+    m_compare->setPen(QPen(QColor(200, 40, 90), 1.8));
+    m_compare->setLineStyle(QCPGraph::lsStepCenter);
+    m_compare->setVisible(false);
+    m_compare->removeFromLegend();
 
     m_theory = m_plot->addGraph();
     m_theory->setName(tr("predicted by q(xₜ | x₀)"));
@@ -54,12 +62,21 @@ HistogramPlot::HistogramPlot(QWidget* parent)
 void HistogramPlot::setData(double low, double high, const QVector<double>& measured,
                             const QVector<double>& predicted)
 {
+    setComparisonData(low, high, measured, {}, predicted);
+}
+
+void HistogramPlot::setComparisonData(double low, double high, const QVector<double>& closedForm,
+                                      const QVector<double>& chain, const QVector<double>& predicted)
+{
+    const QVector<double>& measured = closedForm;
     m_measured = measured;
     const int bins = measured.size();
     if (bins == 0) {
         clear();
         return;
     }
+    const bool comparing = chain.size() == bins;
+    m_compared = comparing ? chain : QVector<double>();
     const double width = (high - low) / bins;
     QVector<double> centres(bins);
     for (int b = 0; b < bins; ++b)
@@ -70,21 +87,42 @@ void HistogramPlot::setData(double low, double high, const QVector<double>& meas
         m_theory->setData(centres, predicted, true);
     else
         m_theory->data()->clear();
+    m_bars->setName(comparing ? tr("xₜ by the closed form") : tr("pixel values of xₜ"));
+    if (comparing) {
+        m_compare->setData(centres, chain, true);
+        m_compare->setVisible(true);
+        if (!m_plot->legend->hasItemWithPlottable(m_compare)) {
+            // Keep the legend order: bars, chain, prediction, N(0, 1).
+            m_theory->removeFromLegend();
+            m_normal->removeFromLegend();
+            m_compare->addToLegend();
+            m_theory->addToLegend();
+            m_normal->addToLegend();
+        }
+    } else {
+        m_compare->data()->clear();
+        m_compare->setVisible(false);
+        m_compare->removeFromLegend();
+    }
 
     double top = 0.45;
     for (double v : measured)
         top = std::max(top, v);
+    for (double v : m_compared)
+        top = std::max(top, v);
     for (double v : predicted)
         top = std::max(top, v);
     m_plot->xAxis->setRange(low, high);
-    m_plot->yAxis->setRange(0.0, top * 1.45); // headroom for the legend
+    m_plot->yAxis->setRange(0.0, top * (comparing ? 1.8 : 1.45)); // headroom for the legend
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void HistogramPlot::clear()
 {
     m_measured.clear();
+    m_compared.clear();
     m_bars->data()->clear();
+    m_compare->data()->clear();
     m_theory->data()->clear();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

@@ -187,8 +187,13 @@ void ForwardWorker::compute(const ForwardRequest& request)
         auto walkTo = [&](int target) { return c.chain->walkTo(target, &m_stop, report); };
 
         const QVector<int> stripT = stripSteps(steps, request.stripCount);
-        at::Tensor xt, noise;
-        if (request.mode == ForwardMode::ClosedForm) {
+        const bool wantClosed = request.mode != ForwardMode::MarkovChain;
+        const bool wantChain = request.mode != ForwardMode::ClosedForm;
+        // Compare mode shows the closed form's strip: no walk to T needed.
+        const ForwardMode stripMode =
+            request.mode == ForwardMode::MarkovChain ? ForwardMode::MarkovChain : ForwardMode::ClosedForm;
+        at::Tensor xt, xtChain, noise;
+        if (wantClosed) {
             if (c.noiseGeneration != p.generation || c.noiseSeed != request.seed || !c.eps.defined()) {
                 ddpm::Rng rng(request.seed);
                 c.eps = rng.normal(p.x0.sizes());
@@ -198,7 +203,8 @@ void ForwardWorker::compute(const ForwardRequest& request)
             }
             xt = diffusion.qSample(p.x0, tt, c.eps);
             result.noise = c.epsImage;
-        } else {
+        }
+        if (wantChain) {
             if (!c.chain || c.chainGeneration != p.generation || c.chainSchedule != request.schedule.get() ||
                 c.chainSeed != request.seed) {
                 c.chain = std::make_unique<ddpm::ForwardChain>(schedule, p.x0, request.seed, kChainCacheBytes);
@@ -206,10 +212,17 @@ void ForwardWorker::compute(const ForwardRequest& request)
                 c.chainSchedule = request.schedule.get();
                 c.chainSeed = request.seed;
             }
-            c.chain->setPinned(std::vector<int>(stripT.begin(), stripT.end()));
-            xt = walkTo(t);
-            noise = diffusion.predictEpsFromX0(xt, tt, p.x0);
-            result.noise = toDisplay(noise);
+            if (stripMode == ForwardMode::MarkovChain)
+                c.chain->setPinned(std::vector<int>(stripT.begin(), stripT.end()));
+            xtChain = walkTo(t);
+            if (!wantClosed) {
+                xt = xtChain;
+                xtChain = at::Tensor();
+                noise = diffusion.predictEpsFromX0(xt, tt, p.x0);
+                result.noise = toDisplay(noise);
+            } else {
+                result.xtChain = toDisplay(xtChain);
+            }
         }
 
         result.t = t;
@@ -237,9 +250,18 @@ void ForwardWorker::compute(const ForwardRequest& request)
             ddpm::qMarginalDensity(p.values, ab, kHistogramBins, kHistogramLow, kHistogramHigh);
         result.histDensity = QVector<double>(density.begin(), density.end());
         result.theoryDensity = QVector<double>(theory.begin(), theory.end());
+        if (xtChain.defined()) {
+            const ddpm::PixelMoments chainMeasured = ddpm::pixelMoments(xtChain);
+            result.chainMeasuredMean = chainMeasured.mean;
+            result.chainMeasuredStd = chainMeasured.std;
+            const std::vector<double> chainDensity = ddpm::histogramDensity(
+                ddpm::pixelHistogram(xtChain, kHistogramBins, kHistogramLow, kHistogramHigh), xtChain.numel(),
+                kHistogramLow, kHistogramHigh);
+            result.chainHistDensity = QVector<double>(chainDensity.begin(), chainDensity.end());
+        }
 
-        // The strip, cached per (image, schedule, seed, mode).
-        const Cache::StripKey key{p.generation, request.schedule.get(), request.seed, request.mode, request.stripCount};
+        // The strip, cached per (image, schedule, seed, mode of the strip).
+        const Cache::StripKey key{p.generation, request.schedule.get(), request.seed, stripMode, request.stripCount};
         if (key == c.stripKey && !c.strip.isEmpty()) {
             result.strip = c.strip;
             result.stripSteps = c.stripT;
@@ -248,7 +270,7 @@ void ForwardWorker::compute(const ForwardRequest& request)
             return;
         }
         QVector<QImage> strip;
-        if (request.mode == ForwardMode::ClosedForm) {
+        if (stripMode == ForwardMode::ClosedForm) {
             for (int s : stripT)
                 strip.push_back(s == 0 ? p.x0Image : toDisplay(diffusion.qSample(p.x0, diffusion.timesteps(s, 1), c.eps)));
         } else {

@@ -1,5 +1,6 @@
 // ForwardWorker: computes what the Forward process page shows (x_0, the noise, x_t, a strip
-// of x_t at evenly spaced t, the histogram of x_t against theory) on its own thread.
+// of x_t at evenly spaced t, the histogram of x_t against theory) on its own thread; in
+// compare mode x_t both from the closed form and from the Markov chain (same t, same seed).
 //
 // Requests and results are plain values (no torch types), passed by queued signals.
 // Requests are coalesced: only the latest pending one runs, and a running Markov-chain
@@ -28,6 +29,7 @@ namespace ddpm::ui {
 enum class ForwardMode {
     ClosedForm,  ///< x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) eps  (Eq. 4), one eps for every t
     MarkovChain, ///< x_t walked step by step with q(x_t | x_{t-1})  (Eq. 2)
+    Compare,     ///< both, same t and seed: closed form in xt (and the strip), the chain in xtChain
 };
 
 /// One thing to compute. The image and schedule are shared, immutable, and identified by
@@ -55,21 +57,24 @@ struct ForwardResult {
     quint64 seed = 0;
     ForwardMode mode = ForwardMode::ClosedForm;
     QImage x0;    ///< the image at the chosen resolution
-    QImage noise; ///< eps (closed form) or the effective eps (x_t - sqrt(ab) x_0) / sqrt(1 - ab) (chain)
-    QImage xt;
+    QImage noise; ///< eps (closed form, compare) or the effective eps (x_t - sqrt(ab) x_0) / sqrt(1 - ab) (chain)
+    QImage xt;      ///< x_t of the mode; the closed form's in compare mode
+    QImage xtChain; ///< compare mode only: x_t walked by the Markov chain (null otherwise)
     QVector<QImage> strip; ///< x_t at stripSteps (t = 0 is x_0); empty until complete
     QVector<int> stripSteps;
 
     // Histogram of x_t's values (every pixel and channel), as a density over equal bins.
     double histLow = -4.0;
     double histHigh = 4.0;
-    QVector<double> histDensity;   ///< measured, count / (n * bin width)
+    QVector<double> histDensity;   ///< measured for xt, count / (n * bin width)
+    QVector<double> chainHistDensity; ///< compare mode only: measured for xtChain, same bins
     QVector<double> theoryDensity; ///< expected under q(x_t | x_0): mixture over x_0's values, per bin
 
     double alphaBar = 0.0; ///< alpha_bar_t
     double snr = 0.0;      ///< alpha_bar_t / (1 - alpha_bar_t)
     double x0Mean = 0.0, x0Std = 0.0;
-    double measuredMean = 0.0, measuredStd = 0.0;
+    double measuredMean = 0.0, measuredStd = 0.0;           ///< of xt
+    double chainMeasuredMean = 0.0, chainMeasuredStd = 0.0; ///< of xtChain (compare mode only)
     double predictedMean = 0.0; ///< sqrt(alpha_bar_t) mean(x_0)
     double predictedStd = 0.0;  ///< sqrt(alpha_bar_t var(x_0) + 1 - alpha_bar_t)
 };
