@@ -190,8 +190,10 @@ void TestBoundPage::workerSignalsOnce()
     request.settings.schedule = schedule(QStringLiteral("linear"), 200);
     request.settings.resolution = 0;
     request.stop = std::make_shared<std::atomic<bool>>(false);
+    // The spies record the worker thread's signals at once (direct connections), so a signal
+    // may arrive before a wait() would start: poll the counts instead.
     QMetaObject::invokeMethod(worker, [worker, request] { worker->run(request); }, Qt::QueuedConnection);
-    QVERIFY(finished.wait(kWait));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kWait);
     QVERIFY(progress.count() >= 1);
     QCOMPARE(progress.first().at(0).toULongLong(), 42ULL);
     QCOMPARE(failed.count(), 0);
@@ -205,7 +207,7 @@ void TestBoundPage::workerSignalsOnce()
     request.id = 43;
     request.stop = std::make_shared<std::atomic<bool>>(true);
     QMetaObject::invokeMethod(worker, [worker, request] { worker->run(request); }, Qt::QueuedConnection);
-    QVERIFY(cancelled.wait(kWait));
+    QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 1, kWait);
     QCOMPARE(cancelled.first().at(0).toULongLong(), 43ULL);
     QCOMPARE(finished.count(), 1);
 

@@ -1,8 +1,9 @@
 // Forward process page: an image noised at t, closed form, Markov chain or both side by side
 // (compare), strip and histogram.
 //
-// The page holds the controls and the view; a ForwardWorker on its own thread computes
-// every frame, so moving the t slider never blocks the GUI.
+// The page ties its controls (widgets/forward_controls.h) to its view (widgets/forward_view.h):
+// a ForwardWorker on its own thread computes every frame, so moving the t slider never
+// blocks the GUI. It also owns the image, the schedule and their settings.
 #pragma once
 
 #include <functional>
@@ -16,14 +17,8 @@
 #include "schedule_choice.h"
 #include "workers/forward_worker.h"
 
-class QButtonGroup;
-class QComboBox;
 class QLabel;
-class QPushButton;
-class QRadioButton;
 class QSettings;
-class QSlider;
-class QSpinBox;
 
 namespace ddpm {
 class NoiseSchedule;
@@ -31,9 +26,8 @@ class NoiseSchedule;
 
 namespace ddpm::ui {
 
-class HistogramPlot;
-class ImageView;
-class ScheduleSelector;
+class ForwardControls;
+class ForwardView;
 
 class ForwardPage : public QWidget {
     Q_OBJECT
@@ -88,7 +82,7 @@ public:
     QString lastError() const { return m_lastError; }
 
     /// The widget holding everything the export button saves.
-    QWidget* viewArea() const { return m_view; }
+    QWidget* viewArea() const;
 
 Q_SIGNALS:
     /// A new image was opened (path as imagePath()).
@@ -130,32 +124,10 @@ private:
     QThread m_thread;
     ForwardWorker* m_worker = nullptr;
 
-    // Controls.
-    QPushButton* m_openButton = nullptr;
-    ScheduleSelector* m_selector = nullptr;
-    QComboBox* m_resolution = nullptr;
-    QSpinBox* m_seed = nullptr;
-    QRadioButton* m_closedForm = nullptr;
-    QRadioButton* m_chain = nullptr;
-    QRadioButton* m_compare = nullptr;
-    QButtonGroup* m_modeGroup = nullptr;
-    QSlider* m_slider = nullptr;
-    QSpinBox* m_tSpin = nullptr;
-    QLabel* m_scheduleReadout = nullptr;
-    QLabel* m_imageInfo = nullptr;
+    // Widgets.
+    ForwardControls* m_controls = nullptr;
+    ForwardView* m_view = nullptr;
     QLabel* m_status = nullptr;
-    QPushButton* m_exportButton = nullptr;
-
-    // View.
-    QWidget* m_view = nullptr;
-    ImageView* m_x0View = nullptr;
-    ImageView* m_noiseView = nullptr;
-    ImageView* m_xtView = nullptr;
-    ImageView* m_xtChainView = nullptr; ///< shown in compare mode only
-    QLabel* m_stripTitle = nullptr;
-    QList<ImageView*> m_stripViews;
-    HistogramPlot* m_histogram = nullptr;
-    QLabel* m_stats = nullptr;
 };
 
 } // namespace ddpm::ui

@@ -1,0 +1,173 @@
+#include "widgets/forward_view.h"
+
+#include <cmath>
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+#include "widgets/histogram_plot.h"
+#include "widgets/image_view.h"
+#include "widgets/number_text.h"
+
+namespace ddpm::ui {
+
+ForwardView::ForwardView(QWidget* parent)
+    : QWidget(parent)
+{
+    setAutoFillBackground(true);
+    m_x0View = new ImageView(tr("x₀"), this);
+    m_noiseView = new ImageView(tr("noise ε"), this);
+    m_xtView = new ImageView(tr("xₜ"), this);
+    m_xtChainView = new ImageView(tr("xₜ (Markov chain)"), this);
+    m_xtChainView->setVisible(false);
+    for (ImageView* v : {m_x0View, m_noiseView, m_xtView, m_xtChainView})
+        v->setPlaceholder(tr("computing…"));
+    m_histogram = new HistogramPlot(this);
+    m_stats = new QLabel(this);
+    m_stats->setTextFormat(Qt::RichText);
+    m_stats->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_stats->setWordWrap(true);
+
+    auto* histogramBox = new QVBoxLayout;
+    histogramBox->addWidget(m_histogram, 1);
+    histogramBox->addWidget(m_stats);
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(m_x0View, 1);
+    top->addWidget(m_noiseView, 1);
+    top->addWidget(m_xtView, 1);
+    top->addWidget(m_xtChainView, 1);
+    top->addLayout(histogramBox, 1);
+
+    auto* stripRow = new QHBoxLayout;
+    stripRow->setSpacing(4);
+    for (int i = 0; i < kStripCount; ++i) {
+        auto* view = new ImageView(QString(), this);
+        view->setFollowWidth(true);
+        view->setMinimumWidth(48);
+        m_stripViews.push_back(view);
+        stripRow->addWidget(view, 1);
+    }
+    m_stripTitle = new QLabel(this);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addLayout(top, 1);
+    layout->addSpacing(6);
+    layout->addWidget(m_stripTitle);
+    layout->addLayout(stripRow);
+}
+
+QImage ForwardView::x0Image() const
+{
+    return m_x0View->image();
+}
+
+QImage ForwardView::noiseImage() const
+{
+    return m_noiseView->image();
+}
+
+QImage ForwardView::xtImage() const
+{
+    return m_xtView->image();
+}
+
+QImage ForwardView::xtChainImage() const
+{
+    return m_xtChainView->isVisibleTo(this) ? m_xtChainView->image() : QImage();
+}
+
+QList<QImage> ForwardView::stripImages() const
+{
+    QList<QImage> out;
+    for (ImageView* v : m_stripViews)
+        if (!v->image().isNull())
+            out.push_back(v->image());
+    return out;
+}
+
+void ForwardView::showResult(const ForwardResult& result)
+{
+    const bool chain = result.mode == ForwardMode::MarkovChain;
+    const bool compare = result.mode == ForwardMode::Compare;
+    m_x0View->setImage(result.x0);
+    m_x0View->setCaption(tr("x₀ (%1 × %2)").arg(result.x0.width()).arg(result.x0.height()));
+    m_noiseView->setImage(result.noise);
+    m_noiseView->setCaption(chain ? tr("effective ε = (xₜ − √ᾱₜ x₀) / √(1 − ᾱₜ)") : tr("noise ε ~ N(0, I)"));
+    m_noiseView->setVisible(!compare); // compare: the two x_t side by side instead
+    m_xtView->setImage(result.xt);
+    m_xtView->setCaption(tr("xₜ at t = %1 (%2)").arg(result.t).arg(chain ? tr("Markov chain") : tr("closed form")));
+    m_xtChainView->setVisible(compare);
+    m_xtChainView->setImage(compare ? result.xtChain : QImage());
+    m_xtChainView->setCaption(compare ? tr("xₜ at t = %1 (Markov chain, seed %2)").arg(result.t).arg(result.seed) : QString());
+    if (compare)
+        m_histogram->setComparisonData(result.histLow, result.histHigh, result.histDensity, result.chainHistDensity,
+                                       result.theoryDensity);
+    else
+        m_histogram->setData(result.histLow, result.histHigh, result.histDensity, result.theoryDensity);
+
+    if (result.complete)
+        showStrip(result);
+    showStats(result);
+}
+
+void ForwardView::showStrip(const ForwardResult& result)
+{
+    if (result.mode == ForwardMode::MarkovChain)
+        m_stripTitle->setText(tr("xₜ at evenly spaced t along one walk of the Markov chain (seed %1)").arg(result.seed));
+    else if (result.mode == ForwardMode::Compare)
+        m_stripTitle->setText(tr("xₜ at evenly spaced t, closed form with the same noise ε (seed %1); compare mode "
+                                 "shows the closed form's strip")
+                                  .arg(result.seed));
+    else
+        m_stripTitle->setText(tr("xₜ at evenly spaced t, closed form with the same noise ε (seed %1)").arg(result.seed));
+    for (int i = 0; i < m_stripViews.size(); ++i) {
+        ImageView* view = m_stripViews[i];
+        const bool used = i < result.strip.size();
+        view->setVisible(used);
+        view->setImage(used ? result.strip[i] : QImage());
+        view->setCaption(used ? QStringLiteral("t = %1").arg(result.stripSteps[i]) : QString());
+    }
+}
+
+void ForwardView::showStats(const ForwardResult& result)
+{
+    const QString cell = QStringLiteral("<td align=right>&nbsp;&nbsp;%1</td>");
+    if (result.mode == ForwardMode::Compare) {
+        m_stats->setText(
+            tr("<b>t = %1</b> of %2 &nbsp; ᾱₜ = %3 &nbsp; SNR = %4<br>"
+               "<table><tr><td></td><td align=right>&nbsp;&nbsp;closed&nbsp;form</td>"
+               "<td align=right>&nbsp;&nbsp;Markov&nbsp;chain</td><td align=right>&nbsp;&nbsp;predicted</td></tr>"
+               "<tr><td>mean&nbsp;of&nbsp;xₜ</td>%5%6%7</tr><tr><td>std&nbsp;of&nbsp;xₜ</td>%8%9%10</tr></table>"
+               "<small>measured for both (same t, seed %11); predicted mean √ᾱₜ·mean(x₀), "
+               "std √(ᾱₜ·var(x₀) + 1 − ᾱₜ); x₀ mean %12, std %13</small>")
+                .arg(result.t)
+                .arg(result.steps)
+                .arg(numberText(result.alphaBar, 4))
+                .arg(numberText(result.snr, 4))
+                .arg(cell.arg(result.measuredMean, 0, 'f', 4), cell.arg(result.chainMeasuredMean, 0, 'f', 4),
+                     cell.arg(result.predictedMean, 0, 'f', 4), cell.arg(result.measuredStd, 0, 'f', 4),
+                     cell.arg(result.chainMeasuredStd, 0, 'f', 4), cell.arg(result.predictedStd, 0, 'f', 4))
+                .arg(result.seed)
+                .arg(result.x0Mean, 0, 'f', 3)
+                .arg(result.x0Std, 0, 'f', 3));
+    } else {
+        m_stats->setText(
+            tr("<b>t = %1</b> of %2 &nbsp; ᾱₜ = %3 &nbsp; SNR = %4<br>"
+               "<table><tr><td></td><td align=right>&nbsp;&nbsp;measured</td><td align=right>&nbsp;&nbsp;predicted</td></tr>"
+               "<tr><td>mean of xₜ</td>%5%6</tr><tr><td>std of xₜ</td>%7%8</tr></table>"
+               "<small>predicted mean √ᾱₜ·mean(x₀), std √(ᾱₜ·var(x₀) + 1 − ᾱₜ); x₀ mean %9, std %10</small>")
+                .arg(result.t)
+                .arg(result.steps)
+                .arg(numberText(result.alphaBar, 4))
+                .arg(numberText(result.snr, 4))
+                .arg(cell.arg(result.measuredMean, 0, 'f', 4), cell.arg(result.predictedMean, 0, 'f', 4),
+                     cell.arg(result.measuredStd, 0, 'f', 4), cell.arg(result.predictedStd, 0, 'f', 4))
+                .arg(result.x0Mean, 0, 'f', 3)
+                .arg(result.x0Std, 0, 'f', 3));
+    }
+}
+
+} // namespace ddpm::ui
