@@ -134,40 +134,41 @@ void ForwardView::showStrip(const ForwardResult& result)
 
 void ForwardView::showStats(const ForwardResult& result)
 {
-    const QString cell = QStringLiteral("<td align=right>&nbsp;&nbsp;%1</td>");
+    // One column per estimate: measured (closed form, and the chain in compare mode), predicted.
+    struct Column {
+        QString title;
+        double mean;
+        double std;
+    };
+    QList<Column> columns;
     if (result.mode == ForwardMode::Compare) {
-        m_stats->setText(
-            tr("<b>t = %1</b> of %2 &nbsp; ᾱₜ = %3 &nbsp; SNR = %4<br>"
-               "<table><tr><td></td><td align=right>&nbsp;&nbsp;closed&nbsp;form</td>"
-               "<td align=right>&nbsp;&nbsp;Markov&nbsp;chain</td><td align=right>&nbsp;&nbsp;predicted</td></tr>"
-               "<tr><td>mean&nbsp;of&nbsp;xₜ</td>%5%6%7</tr><tr><td>std&nbsp;of&nbsp;xₜ</td>%8%9%10</tr></table>"
-               "<small>measured for both (same t, seed %11); predicted mean √ᾱₜ·mean(x₀), "
-               "std √(ᾱₜ·var(x₀) + 1 − ᾱₜ); x₀ mean %12, std %13</small>")
-                .arg(result.t)
-                .arg(result.steps)
-                .arg(numberText(result.alphaBar, 4))
-                .arg(numberText(result.snr, 4))
-                .arg(cell.arg(result.measuredMean, 0, 'f', 4), cell.arg(result.chainMeasuredMean, 0, 'f', 4),
-                     cell.arg(result.predictedMean, 0, 'f', 4), cell.arg(result.measuredStd, 0, 'f', 4),
-                     cell.arg(result.chainMeasuredStd, 0, 'f', 4), cell.arg(result.predictedStd, 0, 'f', 4))
-                .arg(result.seed)
-                .arg(result.x0Mean, 0, 'f', 3)
-                .arg(result.x0Std, 0, 'f', 3));
+        columns << Column{tr("closed&nbsp;form"), result.measuredMean, result.measuredStd}
+                << Column{tr("Markov&nbsp;chain"), result.chainMeasuredMean, result.chainMeasuredStd};
     } else {
-        m_stats->setText(
-            tr("<b>t = %1</b> of %2 &nbsp; ᾱₜ = %3 &nbsp; SNR = %4<br>"
-               "<table><tr><td></td><td align=right>&nbsp;&nbsp;measured</td><td align=right>&nbsp;&nbsp;predicted</td></tr>"
-               "<tr><td>mean of xₜ</td>%5%6</tr><tr><td>std of xₜ</td>%7%8</tr></table>"
-               "<small>predicted mean √ᾱₜ·mean(x₀), std √(ᾱₜ·var(x₀) + 1 − ᾱₜ); x₀ mean %9, std %10</small>")
-                .arg(result.t)
-                .arg(result.steps)
-                .arg(numberText(result.alphaBar, 4))
-                .arg(numberText(result.snr, 4))
-                .arg(cell.arg(result.measuredMean, 0, 'f', 4), cell.arg(result.predictedMean, 0, 'f', 4),
-                     cell.arg(result.measuredStd, 0, 'f', 4), cell.arg(result.predictedStd, 0, 'f', 4))
-                .arg(result.x0Mean, 0, 'f', 3)
-                .arg(result.x0Std, 0, 'f', 3));
+        columns << Column{tr("measured"), result.measuredMean, result.measuredStd};
     }
+    columns << Column{tr("predicted"), result.predictedMean, result.predictedStd};
+
+    const QString cell = QStringLiteral("<td align=right>&nbsp;&nbsp;%1</td>");
+    QString header, means, stds;
+    for (const Column& c : columns) {
+        header += cell.arg(c.title);
+        means += cell.arg(c.mean, 0, 'f', 4);
+        stds += cell.arg(c.std, 0, 'f', 4);
+    }
+    const QString measuredFor = result.mode == ForwardMode::Compare
+        ? tr("measured for both (same t, seed %1); ").arg(result.seed)
+        : QString();
+    m_stats->setText(
+        tr("<b>t = %1</b> of %2 &nbsp; ᾱₜ = %3 &nbsp; SNR = %4<br>"
+           "<table><tr><td></td>%5</tr><tr><td>mean&nbsp;of&nbsp;xₜ</td>%6</tr>"
+           "<tr><td>std&nbsp;of&nbsp;xₜ</td>%7</tr></table>"
+           "<small>%8predicted mean √ᾱₜ·mean(x₀), std √(ᾱₜ·var(x₀) + 1 − ᾱₜ); x₀ mean %9, std %10</small>")
+            .arg(result.t)
+            .arg(result.steps)
+            .arg(numberText(result.alphaBar, 4), numberText(result.snr, 4), header, means, stds, measuredFor)
+            .arg(result.x0Mean, 0, 'f', 3)
+            .arg(result.x0Std, 0, 'f', 3));
 }
 
 } // namespace ddpm::ui
