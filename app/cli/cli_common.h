@@ -32,10 +32,19 @@ struct UsageError {
     std::string message;
 };
 
+/// Thrown to end the program with a code other than 0 or 2 and a message line on stderr
+/// (e.g. 130 when training was interrupted and its checkpoint saved).
+struct ExitWith {
+    int code;
+    std::string message;
+};
+
 /// Each subcommand file defines one of these; main() registers them all.
 void addScheduleCommand(CLI::App& app);
 void addNoiseCommand(CLI::App& app);
 void addBoundCommand(CLI::App& app);
+void addTrainCommand(CLI::App& app);
+void addBenchCommand(CLI::App& app);
 
 /// Applies --threads (0 = probe) to torch; called by subcommands that compute on tensors,
 /// at the start of their callback. 0 runs ddpm::probeThreadCount() (well under a second) and

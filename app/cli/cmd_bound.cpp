@@ -38,6 +38,9 @@ struct BoundArgs {
     long long images = 1;
     std::string out;
     int threads = 0;
+    bool raw = false;
+    bool varianceGiven = false;
+    bool scheduleGiven = false;
 };
 
 /// Full precision for doubles in CSV (JSON gets nlohmann's round-trip formatting).
@@ -87,7 +90,9 @@ std::string toJson(const BoundArgs& args, const Diffusion& diffusion, const Deno
     json["schedule"] = diffusion.schedule().name();
     json["steps"] = diffusion.steps();
     json["zero_terminal_snr"] = diffusion.schedule().zeroTerminalSnr();
-    json["variance"] = varianceKindName(options.variance);
+    const Parameterization param = model.parameterization();
+    json["variance"] = varianceKindName(param.learnsVariance() ? param.variance : options.variance);
+    json["prediction"] = predictionName(param.prediction);
     json["clip_denoised"] = options.clipDenoised;
     json["samples"] = options.samples;
     json["seed"] = options.seed;
@@ -114,7 +119,7 @@ void runBound(const BoundArgs& args)
     if (hasImage == hasData)
         throw UsageError{"give exactly one of --image FILE or --data SPEC"};
     if (args.model.empty())
-        throw UsageError{"--model is required: zero (the baseline that predicts no noise) or a checkpoint path"};
+        throw UsageError{"--model is required: zero (the baseline that predicts no noise), a checkpoint or a run directory"};
     if (args.format != "json" && args.format != "csv")
         throw UsageError{"--format " + args.format + " is not known; use json or csv"};
     if (args.images < 1)
@@ -130,8 +135,19 @@ void runBound(const BoundArgs& args)
     if (options.samples < 1 || options.samples > 1000)
         throw UsageError{"--samples " + std::to_string(options.samples) + " is outside 1..1000"};
 
-    std::unique_ptr<DenoiseModel> model = makeModel(args.model);
-    Diffusion diffusion(NoiseSchedule::fromName(args.schedule, args.steps, args.zeroTerminalSnr));
+    std::unique_ptr<DenoiseModel> model = makeModel(args.model, args.raw);
+    const NoiseSchedule* trained = model->schedule();
+    if (trained != nullptr && args.scheduleGiven)
+        throw UsageError{"the checkpoint fixes the schedule (" + trained->name() + ", T = "
+                         + std::to_string(trained->steps()) + "); drop --schedule, --steps and --zero-terminal-snr"};
+    const Parameterization param = model->parameterization();
+    if (param.learnsVariance() && args.varianceGiven)
+        throw UsageError{std::string("the model learned its variance (") + varianceKindName(param.variance)
+                         + "); drop --variance"};
+    if (trained != nullptr && !args.varianceGiven && !param.learnsVariance())
+        options.variance = param.variance;
+    Diffusion diffusion(trained != nullptr ? *trained
+                                           : NoiseSchedule::fromName(args.schedule, args.steps, args.zeroTerminalSnr));
     applyThreads(args.threads);
 
     const at::Tensor x0 = loadImages(args);
@@ -153,15 +169,18 @@ void addBoundCommand(CLI::App& app)
     sub->add_option("--image", o->image, "Image file (PNG, JPEG, ...); give this or --data");
     sub->add_option("--data", o->data,
                     "Data spec: fashion-mnist[:train|:test], mnist:DIR, folder:DIR or image:FILE; give this or --image");
-    sub->add_option("--model", o->model, "zero (the baseline that predicts no noise) or a checkpoint path (required)");
-    sub->add_option("--schedule", o->schedule, "Noise schedule: linear, cosine, quadratic, sigmoid, scaled-linear or custom:FILE")
+    sub->add_option("--model", o->model, "zero (the baseline that predicts no noise), a checkpoint file or a run directory (required)");
+    auto* schedule = sub->add_option("--schedule", o->schedule, "Noise schedule: linear, cosine, quadratic, sigmoid, scaled-linear or custom:FILE")
         ->default_val("linear");
-    sub->add_option("--steps", o->steps, "Number of diffusion steps T, 1.." + std::to_string(NoiseSchedule::kMaxSteps))
+    auto* steps = sub->add_option("--steps", o->steps, "Number of diffusion steps T, 1.." + std::to_string(NoiseSchedule::kMaxSteps))
         ->check(CLI::Range(1, NoiseSchedule::kMaxSteps))
         ->default_val(1000);
-    sub->add_flag("--zero-terminal-snr", o->zeroTerminalSnr, "Rescale the schedule so alpha_bar_T = 0");
-    sub->add_option("--variance", o->variance, "p_theta's fixed variance: small (posterior variance) or large (beta_t)")
+    auto* zts = sub->add_flag("--zero-terminal-snr", o->zeroTerminalSnr, "Rescale the schedule so alpha_bar_T = 0");
+    auto* variance = sub->add_option("--variance", o->variance,
+                                     "p_theta's fixed variance: small (posterior variance) or large (beta_t); "
+                                     "a checkpoint's by default")
         ->default_val("small");
+    sub->add_flag("--raw", o->raw, "Use a checkpoint's trained weights instead of their EMA");
     sub->add_flag("--clip-denoised", o->clipDenoised, "Clamp the predicted x_0 to [-1, 1] before the posterior mean");
     sub->add_option("--samples", o->samples, "Noise draws K averaged per t, 1..1000")->default_val(1);
     sub->add_option("--seed", o->seed, "Random seed")->default_val(0);
@@ -172,7 +191,11 @@ void addBoundCommand(CLI::App& app)
     sub->add_option("--out", o->out, "Write to this file (atomically) instead of standard output");
     addThreadsOption(*sub, o->threads);
     setExample(*sub, "ddpm bound --image cat.png --size 32 --model zero --steps 1000 --samples 4 --format json");
-    sub->callback([o] { runBound(*o); });
+    sub->callback([o, schedule, steps, zts, variance] {
+        o->scheduleGiven = schedule->count() + steps->count() + zts->count() > 0;
+        o->varianceGiven = variance->count() > 0;
+        runBound(*o);
+    });
 }
 
 } // namespace ddpm::cli

@@ -47,20 +47,24 @@ int main(int argc, char** argv)
     ::setenv("OPENCV_LOG_LEVEL", "SILENT", 0);
     ddpm::configureAllocator();
 
-    CLI::App app{"DDPM Studio command-line tool: noise schedules, the forward process and the variational bound."};
+    CLI::App app{"DDPM Studio command-line tool: noise schedules, the forward process, the variational bound, training and benchmarks."};
     app.name("ddpm");
     app.require_subcommand(1);
     app.footer("Examples:\n"
                "  ddpm schedule --schedule cosine --steps 1000 --format csv --out cosine.csv\n"
                "  ddpm noise --image cat.png --size 64 --t 1,250,500,1000 --out strip.png\n"
                "  ddpm bound --image cat.png --model zero --steps 1000 --format json\n"
+               "  ddpm train --data fashion-mnist --steps 100000 --out run\n"
+               "  ddpm bench --model unet --preset tiny --batch 64 --threads 2 --what train\n"
                "Run 'ddpm <command> --help' for a command's options.");
     addScheduleCommand(app);
     addNoiseCommand(app);
     addBoundCommand(app);
+    addTrainCommand(app);
+    addBenchCommand(app);
 
     if (argc <= 1) {
-        std::cerr << "ddpm: a command is required: schedule, noise or bound (see 'ddpm --help')\n";
+        std::cerr << "ddpm: a command is required: schedule, noise, bound, train or bench (see 'ddpm --help')\n";
         return kBadInput;
     }
     // CLI11 would report a misspelt command as "A subcommand is required"; name it instead.
@@ -90,6 +94,9 @@ int main(int argc, char** argv)
         return fail(app, e.what(), kBadInput);
     } catch (const UsageError& e) {
         return fail(app, e.message, kBadInput);
+    } catch (const ExitWith& e) {
+        std::cerr << e.message << std::endl;
+        return e.code;
     } catch (const ddpm::Error& e) {
         return fail(app, e.what(), kBadInput);
     } catch (const std::bad_alloc&) {

@@ -73,7 +73,7 @@ void validateOptions(const Diffusion& diffusion, const BoundOptions& options)
     if (schedule.alphaBar(schedule.steps()) <= 0.0)
         throw Error("the bound is undefined for schedule " + schedule.name()
                     + " with alpha_bar_T = 0 (zero terminal SNR): x_0 from epsilon divides by sqrt(alpha_bar_T);"
-                      " evaluate it without --zero-terminal-snr");
+                      " evaluate it on a schedule without the zero-terminal-SNR rescale");
 }
 
 } // namespace
@@ -125,6 +125,17 @@ at::Tensor priorBpd(const Diffusion& diffusion, const at::Tensor& x0)
     return meanOverDims(kl) / kLn2;
 }
 
+at::Tensor vbTermsBpd(const Diffusion& diffusion, const Parameterization& param, const at::Tensor& output,
+                      const at::Tensor& x0, const at::Tensor& xt, const at::Tensor& t, bool clipDenoised)
+{
+    const ReverseGaussian p = diffusion.pMeanVariance(param, output, xt, t, clipDenoised);
+    const Gaussian q = diffusion.qPosterior(x0, xt, t);                              // Eq. 6, 7
+    const at::Tensor kl = meanOverDims(normalKl(q.mean, q.logVariance, p.p.mean, p.p.logVariance)) / kLn2;
+    const at::Tensor logScale = (0.5 * p.p.logVariance).expand_as(p.p.mean);
+    const at::Tensor nll = -meanOverDims(discretizedGaussianLogLikelihood(x0, p.p.mean, logScale)) / kLn2;
+    return at::where(t.to(kl.device()) == 1, nll, kl);
+}
+
 std::vector<double> lSimpleWeights(const NoiseSchedule& schedule, VarianceKind variance)
 {
     // With mu_theta from eps (Eq. 11), mu~_t - mu_theta = beta_t / sqrt(alpha_t (1 - alpha_bar_t))
@@ -135,14 +146,10 @@ std::vector<double> lSimpleWeights(const NoiseSchedule& schedule, VarianceKind v
     const std::vector<double>& beta = schedule.table(Quantity::Beta);
     const std::vector<double>& alpha = schedule.table(Quantity::Alpha);
     const std::vector<double>& alphaBar = schedule.table(Quantity::AlphaBar);
-    const std::vector<double>& logPosteriorVar = schedule.table(Quantity::PosteriorLogVarianceClipped);
+    const std::vector<double> logSigma2 = fixedLogVariance(schedule, variance);
     std::vector<double> weights(beta.size());
-    for (size_t i = 0; i < beta.size(); ++i) {
-        double sigma2 = std::exp(logPosteriorVar[i]);
-        if (variance == VarianceKind::Large && i > 0)
-            sigma2 = beta[i];
-        weights[i] = beta[i] * beta[i] / (2.0 * sigma2 * alpha[i] * (1.0 - alphaBar[i]));
-    }
+    for (size_t i = 0; i < beta.size(); ++i)
+        weights[i] = beta[i] * beta[i] / (2.0 * std::exp(logSigma2[i]) * alpha[i] * (1.0 - alphaBar[i]));
     return weights;
 }
 
@@ -176,6 +183,10 @@ BoundResult evaluateBound(const Diffusion& diffusion, DenoiseModel& model, const
     result.termsBpd.assign(steps, 0.0);
     result.lSimple.assign(steps, 0.0);
 
+    Parameterization param = model.parameterization();
+    if (!param.learnsVariance())
+        param.variance = options.variance;
+
     // One generator per noise sample, consumed in the order t = T..1 with one draw of
     // [B, C, H, W] per t: the noise at (k, t) does not depend on the timestep batch.
     std::vector<Rng> rngs;
@@ -194,10 +205,8 @@ BoundResult evaluateBound(const Diffusion& diffusion, DenoiseModel& model, const
         const int n = tHigh - tLow + 1;
         // Rows are t-major: row i * B + b holds timestep tHigh - i and image b.
         const at::Tensor tRows =
-            at::arange(tHigh, tLow - 1, -1, at::TensorOptions().dtype(at::kLong).device(diffusion.device()))
-                .repeat_interleave(batch);
+            at::arange(tHigh, tLow - 1, -1, at::TensorOptions().dtype(at::kLong)).repeat_interleave(batch);
         const at::Tensor x0Rows = x.repeat({n, 1, 1, 1});
-        const bool hasDecoder = tLow == 1;
         std::vector<int64_t> noiseShape{batch};
         noiseShape.insert(noiseShape.end(), imageShape.begin(), imageShape.end());
 
@@ -210,29 +219,20 @@ BoundResult evaluateBound(const Diffusion& diffusion, DenoiseModel& model, const
 
             const at::Tensor xt = diffusion.qSample(x0Rows, tRows, noise);           // Eq. 4
             throwIfCancelled(stop);
-            at::Tensor epsTheta = model.predict(xt.to(at::kFloat), tRows);
+            at::Tensor output = model.predict(xt.to(at::kFloat), tRows);
             ++result.modelCalls;
-            if (!epsTheta.defined() || epsTheta.sizes() != xt.sizes())
-                throw Error("model " + model.name() + " returned a prediction shaped "
-                            + (epsTheta.defined() ? std::string(c10::str(epsTheta.sizes())) : std::string("(none)"))
-                            + " for input shaped " + std::string(c10::str(xt.sizes())));
-            epsTheta = epsTheta.to(diffusion.device(), at::kDouble);
+            std::vector<int64_t> expected(xt.sizes().begin(), xt.sizes().end());
+            expected[1] = param.outputChannels(static_cast<int>(expected[1]));
+            if (!output.defined() || !output.sizes().equals(expected))
+                throw Error("model " + model.name() + " returned an output shaped "
+                            + (output.defined() ? std::string(c10::str(output.sizes())) : std::string("(none)"))
+                            + " for input shaped " + std::string(c10::str(xt.sizes())) + "; "
+                            + param.describe() + " needs " + std::string(c10::str(expected)));
+            output = output.to(diffusion.device(), at::kDouble);
 
-            const Gaussian p = diffusion.pMeanVariance(epsTheta, xt, tRows, options.variance,
-                                                       options.clipDenoised);
-            const Gaussian q = diffusion.qPosterior(x0Rows, xt, tRows);            // Eq. 6, 7
-
-            // L_{t-1} for every row (the t = 1 rows are replaced by the decoder below).
-            at::Tensor terms = meanOverDims(normalKl(q.mean, q.logVariance, p.mean, p.logVariance)) / kLn2;
-            if (hasDecoder) {
-                // L_0 = -log p_theta(x_0 | x_1): the last B rows hold t = 1.
-                const std::int64_t first = (n - 1) * batch;
-                const at::Tensor mean1 = p.mean.slice(0, first);
-                const at::Tensor logScale1 = (0.5 * p.logVariance.slice(0, first)).expand_as(mean1);
-                const at::Tensor nll = -discretizedGaussianLogLikelihood(x0Rows.slice(0, first), mean1, logScale1);
-                terms = terms.clone();
-                terms.slice(0, first).copy_(meanOverDims(nll) / kLn2);
-            }
+            // L_{t-1} for the t >= 2 rows, L_0 for the t = 1 rows (Eq. 5).
+            const at::Tensor terms = vbTermsBpd(diffusion, param, output, x0Rows, xt, tRows, options.clipDenoised);
+            const at::Tensor epsTheta = diffusion.interpret(param, output, xt, tRows, false).eps;
             const at::Tensor diff = noise - epsTheta;
             const at::Tensor lSimple = meanOverDims(diff * diff);                  // Eq. 14
 

@@ -33,38 +33,18 @@ void checkSameShape(const at::Tensor& a, const at::Tensor& b, const char* what)
 
 } // namespace
 
-VarianceKind parseVarianceKind(const std::string& text)
-{
-    if (text == "small") return VarianceKind::Small;
-    if (text == "large") return VarianceKind::Large;
-    throw Error("unknown variance '" + text + "'; use small or large");
-}
-
-const char* varianceKindName(VarianceKind kind)
-{
-    return kind == VarianceKind::Small ? "small" : "large";
-}
-
 Diffusion::Diffusion(NoiseSchedule schedule, c10::Device device)
     : m_schedule(std::move(schedule)), m_device(device)
 {
     m_tables.reserve(kQuantityCount);
     for (std::size_t i = 0; i < kQuantityCount; ++i)
         m_tables.push_back(toTensor(m_schedule.table(static_cast<Quantity>(i)), m_device));
-
-    // Large variance (Section 3.2, sigma_t^2 = beta_t). Improved DDPM puts beta~_2 at t = 1 so
-    // that the decoder's variance is not beta_1 (much larger than beta~ there).
-    std::vector<double> large = m_schedule.table(Quantity::Beta);
-    const std::vector<double>& post = m_schedule.table(Quantity::PosteriorVariance);
-    if (large.size() >= 2) large[0] = post[1];
-    std::vector<double> logLarge(large.size());
-    std::transform(large.begin(), large.end(), logLarge.begin(), [](double v) { return std::log(v); });
-    m_largeVariance = toTensor(large, m_device);
-    m_largeLogVariance = toTensor(logLarge, m_device);
+    m_smallLogVariance = toTensor(fixedLogVariance(m_schedule, VarianceKind::Small), m_device);
+    m_largeLogVariance = toTensor(fixedLogVariance(m_schedule, VarianceKind::Large), m_device);
+    m_logBeta = m_tables[static_cast<std::size_t>(Quantity::Beta)].log();
 }
 
-at::Tensor Diffusion::gatherTable64(const at::Tensor& table, const at::Tensor& t,
-                                    const at::Tensor& like) const
+Diffusion::Index Diffusion::index(const at::Tensor& t, const at::Tensor& like) const
 {
     if (!t.defined() || t.dim() > 1)
         throw Error("timesteps must be a 1-D tensor [B] of integers in 1.." + std::to_string(steps()));
@@ -74,29 +54,42 @@ at::Tensor Diffusion::gatherTable64(const at::Tensor& table, const at::Tensor& t
                     c10::toString(t.scalar_type()));
     if (!like.defined() || like.dim() < 1)
         throw Error("extract needs a tensor of shape [B, ...] to shape the coefficients like");
-    at::Tensor idx = t.reshape({-1}).to(m_device, at::kLong);
-    if (idx.numel() > 0) {
-        const std::int64_t lo = idx.min().item<std::int64_t>();
-        const std::int64_t hi = idx.max().item<std::int64_t>();
+    // Checked where it costs no device round trip: timesteps a person or a file gave come
+    // from the CPU; a trainer's on-device draws are in range by construction.
+    if (t.is_cpu() && t.numel() > 0) {
+        const std::int64_t lo = t.min().item<std::int64_t>();
+        const std::int64_t hi = t.max().item<std::int64_t>();
         if (lo < 1 || hi > steps()) {
             const std::int64_t bad = lo < 1 ? lo : hi;
             throw Error("timestep t = " + std::to_string(bad) + " is outside 1.." +
                         std::to_string(steps()));
         }
     }
-    std::vector<std::int64_t> shape(static_cast<std::size_t>(like.dim()), 1);
-    shape[0] = idx.numel();
-    return table.index_select(0, idx - 1).view(shape);
+    Index i;
+    i.rows = t.reshape({-1}).to(m_device, at::kLong) - 1;
+    i.shape.assign(static_cast<std::size_t>(like.dim()), 1);
+    i.shape[0] = i.rows.numel();
+    return i;
 }
 
-at::Tensor Diffusion::gather64(Quantity q, const at::Tensor& t, const at::Tensor& like) const
+at::Tensor Diffusion::gather64(const at::Tensor& table, const Index& i) const
 {
-    return gatherTable64(m_tables.at(static_cast<std::size_t>(q)), t, like);
+    return table.index_select(0, i.rows).view(i.shape);
+}
+
+at::Tensor Diffusion::gather64(Quantity q, const Index& i) const
+{
+    return gather64(m_tables.at(static_cast<std::size_t>(q)), i);
+}
+
+at::Tensor Diffusion::coef(Quantity q, const Index& i, const at::Tensor& like) const
+{
+    return gather64(q, i).to(like.device(), like.scalar_type());
 }
 
 at::Tensor Diffusion::extract(Quantity q, const at::Tensor& t, const at::Tensor& like) const
 {
-    return gather64(q, t, like).to(like.device(), like.scalar_type());
+    return coef(q, index(t, like), like);
 }
 
 at::Tensor Diffusion::timesteps(int t, std::int64_t batch) const
@@ -111,9 +104,10 @@ at::Tensor Diffusion::timesteps(int t, std::int64_t batch) const
 Gaussian Diffusion::qMeanVariance(const at::Tensor& x0, const at::Tensor& t) const
 {
     // Eq. 4: q(x_t | x_0) = N(sqrt(alpha_bar_t) x_0, (1 - alpha_bar_t) I).
-    const at::Tensor oneMinusAb = 1.0 - gather64(Quantity::AlphaBar, t, x0);
+    const Index i = index(t, x0);
+    const at::Tensor oneMinusAb = 1.0 - gather64(Quantity::AlphaBar, i);
     Gaussian g;
-    g.mean = extract(Quantity::SqrtAlphaBar, t, x0) * x0;
+    g.mean = coef(Quantity::SqrtAlphaBar, i, x0) * x0;
     g.variance = oneMinusAb.to(x0.device(), x0.scalar_type());
     g.logVariance = oneMinusAb.log().to(x0.device(), x0.scalar_type());
     return g;
@@ -123,16 +117,17 @@ at::Tensor Diffusion::qSample(const at::Tensor& x0, const at::Tensor& t, const a
 {
     checkSameShape(x0, noise, "qSample(x0, noise)");
     // Eq. 4 reparameterised: x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) eps.
-    return extract(Quantity::SqrtAlphaBar, t, x0) * x0 +
-           extract(Quantity::SqrtOneMinusAlphaBar, t, x0) * noise;
+    const Index i = index(t, x0);
+    return coef(Quantity::SqrtAlphaBar, i, x0) * x0 + coef(Quantity::SqrtOneMinusAlphaBar, i, x0) * noise;
 }
 
 at::Tensor Diffusion::qStep(const at::Tensor& xPrev, const at::Tensor& t, const at::Tensor& noise) const
 {
     checkSameShape(xPrev, noise, "qStep(xPrev, noise)");
     // Eq. 2: x_t = sqrt(1 - beta_t) x_{t-1} + sqrt(beta_t) eps.
-    const at::Tensor a = gather64(Quantity::Alpha, t, xPrev).sqrt().to(xPrev.device(), xPrev.scalar_type());
-    const at::Tensor b = gather64(Quantity::Beta, t, xPrev).sqrt().to(xPrev.device(), xPrev.scalar_type());
+    const Index i = index(t, xPrev);
+    const at::Tensor a = gather64(Quantity::Alpha, i).sqrt().to(xPrev.device(), xPrev.scalar_type());
+    const at::Tensor b = gather64(Quantity::Beta, i).sqrt().to(xPrev.device(), xPrev.scalar_type());
     return a * xPrev + b * noise;
 }
 
@@ -164,59 +159,170 @@ std::vector<at::Tensor> Diffusion::qSampleChain(const at::Tensor& x0, const std:
     return out;
 }
 
-Gaussian Diffusion::qPosterior(const at::Tensor& x0, const at::Tensor& xt, const at::Tensor& t) const
+Gaussian Diffusion::posterior(const Index& i, const at::Tensor& x0, const at::Tensor& xt) const
 {
-    checkSameShape(x0, xt, "qPosterior(x0, xt)");
     // Eq. 6, 7: mu~_t = beta_t sqrt(alpha_bar_{t-1}) / (1 - alpha_bar_t) x_0
     //                 + sqrt(alpha_t) (1 - alpha_bar_{t-1}) / (1 - alpha_bar_t) x_t,
     //           beta~_t = (1 - alpha_bar_{t-1}) / (1 - alpha_bar_t) beta_t.
     Gaussian g;
-    g.mean = extract(Quantity::PosteriorMeanCoef1, t, xt) * x0 +
-             extract(Quantity::PosteriorMeanCoef2, t, xt) * xt;
-    g.variance = extract(Quantity::PosteriorVariance, t, xt);
-    g.logVariance = extract(Quantity::PosteriorLogVarianceClipped, t, xt);
+    g.mean = coef(Quantity::PosteriorMeanCoef1, i, xt) * x0 + coef(Quantity::PosteriorMeanCoef2, i, xt) * xt;
+    g.variance = coef(Quantity::PosteriorVariance, i, xt);
+    g.logVariance = coef(Quantity::PosteriorLogVarianceClipped, i, xt);
     return g;
+}
+
+Gaussian Diffusion::qPosterior(const at::Tensor& x0, const at::Tensor& xt, const at::Tensor& t) const
+{
+    checkSameShape(x0, xt, "qPosterior(x0, xt)");
+    return posterior(index(t, xt), x0, xt);
+}
+
+at::Tensor Diffusion::x0FromEps(const Index& i, const at::Tensor& xt, const at::Tensor& eps) const
+{
+    // Eq. 4 solved for x_0: x_0 = (x_t - sqrt(1 - alpha_bar_t) eps) / sqrt(alpha_bar_t).
+    // The reciprocal is formed in float64; it is infinite where alpha_bar_t = 0 (zero terminal SNR).
+    const at::Tensor recip = gather64(Quantity::SqrtAlphaBar, i).reciprocal();
+    const at::Tensor ratio = gather64(Quantity::SqrtOneMinusAlphaBar, i) * recip;
+    return recip.to(xt.device(), xt.scalar_type()) * xt - ratio.to(xt.device(), xt.scalar_type()) * eps;
+}
+
+at::Tensor Diffusion::epsFromX0(const Index& i, const at::Tensor& xt, const at::Tensor& x0) const
+{
+    // Eq. 4 solved for eps: eps = (x_t - sqrt(alpha_bar_t) x_0) / sqrt(1 - alpha_bar_t).
+    const at::Tensor recip = gather64(Quantity::SqrtOneMinusAlphaBar, i).reciprocal();
+    const at::Tensor ratio = gather64(Quantity::SqrtAlphaBar, i) * recip;
+    return recip.to(xt.device(), xt.scalar_type()) * xt - ratio.to(xt.device(), xt.scalar_type()) * x0;
 }
 
 at::Tensor Diffusion::predictX0FromEps(const at::Tensor& xt, const at::Tensor& t,
                                        const at::Tensor& eps) const
 {
     checkSameShape(xt, eps, "predictX0FromEps(xt, eps)");
-    // Eq. 4 solved for x_0: x_0 = (x_t - sqrt(1 - alpha_bar_t) eps) / sqrt(alpha_bar_t).
-    // The reciprocal is formed in float64; it is infinite where alpha_bar_t = 0 (zero terminal SNR).
-    const at::Tensor recip = gather64(Quantity::SqrtAlphaBar, t, xt).reciprocal();
-    const at::Tensor ratio = gather64(Quantity::SqrtOneMinusAlphaBar, t, xt) * recip;
-    return recip.to(xt.device(), xt.scalar_type()) * xt -
-           ratio.to(xt.device(), xt.scalar_type()) * eps;
+    return x0FromEps(index(t, xt), xt, eps);
 }
 
 at::Tensor Diffusion::predictEpsFromX0(const at::Tensor& xt, const at::Tensor& t,
                                        const at::Tensor& x0) const
 {
     checkSameShape(xt, x0, "predictEpsFromX0(xt, x0)");
-    // Eq. 4 solved for eps: eps = (x_t - sqrt(alpha_bar_t) x_0) / sqrt(1 - alpha_bar_t).
-    const at::Tensor recip = gather64(Quantity::SqrtOneMinusAlphaBar, t, xt).reciprocal();
-    const at::Tensor ratio = gather64(Quantity::SqrtAlphaBar, t, xt) * recip;
-    return recip.to(xt.device(), xt.scalar_type()) * xt -
-           ratio.to(xt.device(), xt.scalar_type()) * x0;
+    return epsFromX0(index(t, xt), xt, x0);
 }
 
-Gaussian Diffusion::pMeanVariance(const at::Tensor& eps, const at::Tensor& xt, const at::Tensor& t,
-                                  VarianceKind variance, bool clipDenoised, at::Tensor* x0Pred) const
+at::Tensor Diffusion::predictV(const at::Tensor& x0, const at::Tensor& t, const at::Tensor& eps) const
 {
-    // x_0 predicted from eps (Eq. 4 inverted), then the posterior mean mu~_t(x_t, x_0) of Eq. 7.
-    // Without clipping this is Eq. 11: 1/sqrt(alpha_t) (x_t - beta_t / sqrt(1 - alpha_bar_t) eps).
-    at::Tensor x0 = predictX0FromEps(xt, t, eps);
-    if (clipDenoised) x0 = x0.clamp(-1.0, 1.0);
-    Gaussian g = qPosterior(x0, xt, t);
-    if (variance == VarianceKind::Large) {
-        // sigma_t^2 = beta_t (Section 3.2), with beta~_2 at t = 1 (improved DDPM).
-        g.variance = gatherTable64(m_largeVariance, t, xt).to(xt.device(), xt.scalar_type());
-        g.logVariance = gatherTable64(m_largeLogVariance, t, xt).to(xt.device(), xt.scalar_type());
+    checkSameShape(x0, eps, "predictV(x0, eps)");
+    const Index i = index(t, x0);
+    return coef(Quantity::SqrtAlphaBar, i, x0) * eps - coef(Quantity::SqrtOneMinusAlphaBar, i, x0) * x0;
+}
+
+Denoised Diffusion::interpret(const Parameterization& param, const at::Tensor& output, const at::Tensor& xt,
+                              const at::Tensor& t, bool clipDenoised) const
+{
+    return interpretAt(index(t, xt), param, output, xt, clipDenoised);
+}
+
+Denoised Diffusion::interpretAt(const Index& i, const Parameterization& param, const at::Tensor& output,
+                                const at::Tensor& xt, bool clipDenoised) const
+{
+    if (!output.defined() || !xt.defined() || output.dim() != xt.dim() || output.dim() < 2)
+        throw Error("a model output must have the rank of x_t, [B, C, ...]");
+    const std::int64_t channels = xt.size(1);
+    std::vector<std::int64_t> expected(xt.sizes().begin(), xt.sizes().end());
+    expected[1] = param.outputChannels(static_cast<int>(channels));
+    if (!output.sizes().equals(expected))
+        throw Error("a model with " + param.describe() + " must output shape " + c10::str(expected)
+                    + " for x_t of shape " + c10::str(xt.sizes()) + ", got " + c10::str(output.sizes()));
+    Denoised d;
+    const at::Tensor pred = param.learnsVariance() ? output.narrow(1, 0, channels) : output;
+    if (param.learnsVariance())
+        d.varianceValues = output.narrow(1, channels, channels);
+    switch (param.prediction) {
+    case Prediction::Epsilon:
+        d.eps = pred;
+        d.x0 = x0FromEps(i, xt, pred);
+        break;
+    case Prediction::X0:
+        d.x0 = pred;
+        d.eps = epsFromX0(i, xt, pred);
+        break;
+    case Prediction::V: {
+        // x_0 = sqrt(alpha_bar) x_t - sqrt(1 - alpha_bar) v;  eps = sqrt(1 - alpha_bar) x_t + sqrt(alpha_bar) v.
+        const at::Tensor a = coef(Quantity::SqrtAlphaBar, i, xt);
+        const at::Tensor s = coef(Quantity::SqrtOneMinusAlphaBar, i, xt);
+        d.x0 = a * xt - s * pred;
+        d.eps = s * xt + a * pred;
+        break;
     }
-    // Small: sigma_t^2 = beta~_t with its clipped log, as qPosterior gave.
-    if (x0Pred != nullptr) *x0Pred = x0;
+    }
+    if (clipDenoised) {
+        d.x0 = d.x0.clamp(-1.0, 1.0);
+        d.eps = epsFromX0(i, xt, d.x0);
+    }
+    return d;
+}
+
+at::Tensor Diffusion::trainingTarget(Prediction prediction, const at::Tensor& x0, const at::Tensor& t,
+                                     const at::Tensor& eps) const
+{
+    switch (prediction) {
+    case Prediction::Epsilon: return eps;
+    case Prediction::X0: return x0;
+    case Prediction::V: return predictV(x0, t, eps);
+    }
+    return eps;
+}
+
+Gaussian Diffusion::reverseVariance(VarianceKind kind, const at::Tensor& values, const at::Tensor& t,
+                                    const at::Tensor& like) const
+{
+    return reverseVarianceAt(index(t, like), kind, values, like);
+}
+
+Gaussian Diffusion::reverseVarianceAt(const Index& i, VarianceKind kind, const at::Tensor& values,
+                                      const at::Tensor& like) const
+{
+    Gaussian g;
+    switch (kind) {
+    case VarianceKind::Small:
+        g.logVariance = gather64(m_smallLogVariance, i).to(like.device(), like.scalar_type());
+        break;
+    case VarianceKind::Large:
+        g.logVariance = gather64(m_largeLogVariance, i).to(like.device(), like.scalar_type());
+        break;
+    case VarianceKind::Learned:
+        if (!values.defined()) throw Error("a learned variance needs the model's variance output");
+        g.logVariance = values;
+        break;
+    case VarianceKind::LearnedRange: {
+        if (!values.defined()) throw Error("a learned-range variance needs the model's variance output");
+        // Improved DDPM, Eq. 15: interpolate between log beta~_t (clipped) and log beta_t.
+        const at::Tensor lo = gather64(m_smallLogVariance, i).to(values.device(), values.scalar_type());
+        const at::Tensor hi = gather64(m_logBeta, i).to(values.device(), values.scalar_type());
+        const at::Tensor frac = (values + 1.0) * 0.5;
+        g.logVariance = frac * hi + (1.0 - frac) * lo;
+        break;
+    }
+    }
+    // Small keeps the unclipped beta~_t as its variance (improved DDPM), the clipped log above.
+    g.variance = kind == VarianceKind::Small
+        ? gather64(Quantity::PosteriorVariance, i).to(like.device(), like.scalar_type())
+        : g.logVariance.exp();
     return g;
+}
+
+ReverseGaussian Diffusion::pMeanVariance(const Parameterization& param, const at::Tensor& output,
+                                         const at::Tensor& xt, const at::Tensor& t, bool clipDenoised) const
+{
+    // x_0 predicted from the output, then the posterior mean mu~_t(x_t, x_0) of Eq. 7.
+    // For eps without clipping this is Eq. 11: 1/sqrt(alpha_t) (x_t - beta_t / sqrt(1 - alpha_bar_t) eps).
+    const Index i = index(t, xt);
+    ReverseGaussian r;
+    r.denoised = interpretAt(i, param, output, xt, clipDenoised);
+    r.p.mean = posterior(i, r.denoised.x0, xt).mean;
+    const Gaussian v = reverseVarianceAt(i, param.variance, r.denoised.varianceValues, xt);
+    r.p.variance = v.variance;
+    r.p.logVariance = v.logVariance;
+    return r;
 }
 
 } // namespace ddpm

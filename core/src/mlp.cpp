@@ -26,6 +26,7 @@ void checkRange(const char* what, long long value, long long lo, long long hi)
 void MLPConfig::validate() const
 {
     checkRange("dims", dims, 1, 64);
+    checkRange("outDims", outDims, 0, 128);
     checkRange("hidden", hidden, 1, 4096);
     checkRange("depth", depth, 1, 32);
     checkRange("timeEmbeddingDim", timeEmbeddingDim, 4, 1024);
@@ -38,12 +39,15 @@ MLPImpl::MLPImpl(const MLPConfig& config)
 {
     m_config.validate();
     const MLPConfig& c = m_config;
-    m_timeIn = register_module("time_in", nn::Linear(c.timeEmbeddingDim, c.hidden));
-    m_timeOut = register_module("time_out", nn::Linear(c.hidden, c.hidden));
+    if (!c.concatTime) {
+        m_timeIn = register_module("time_in", nn::Linear(c.timeEmbeddingDim, c.hidden));
+        m_timeOut = register_module("time_out", nn::Linear(c.hidden, c.hidden));
+    }
     m_layers = register_module("layers", nn::ModuleList());
+    const int firstIn = c.concatTime ? c.dims + c.timeEmbeddingDim : c.dims;
     for (int i = 0; i < c.depth; ++i)
-        m_layers->push_back(nn::Linear(i == 0 ? c.dims : c.hidden, c.hidden));
-    m_out = register_module("out", nn::Linear(c.hidden, c.dims));
+        m_layers->push_back(nn::Linear(i == 0 ? firstIn : c.hidden, c.hidden));
+    m_out = register_module("out", nn::Linear(c.hidden, c.outputDims()));
     at::NoGradGuard noGrad;
     m_out->weight.zero_();
     m_out->bias.zero_();
@@ -56,8 +60,14 @@ at::Tensor MLPImpl::forward(const at::Tensor& x, const at::Tensor& t)
     if (!t.defined() || t.dim() != 1 || t.size(0) != x.size(0))
         throw Error("MLP timesteps must be [B] with B = " + std::to_string(x.size(0)));
 
-    const at::Tensor e =
-        m_timeOut->forward(at::silu(m_timeIn->forward(timestepEmbedding(t, m_config.timeEmbeddingDim))));
+    const at::Tensor emb = timestepEmbedding(t, m_config.timeEmbeddingDim);
+    if (m_config.concatTime) {
+        at::Tensor h = at::cat({x, emb}, 1);
+        for (const auto& layer : *m_layers)
+            h = at::silu(layer->as<nn::Linear>()->forward(h));
+        return m_out->forward(h);
+    }
+    const at::Tensor e = m_timeOut->forward(at::silu(m_timeIn->forward(emb)));
     at::Tensor h = x;
     bool first = true;
     for (const auto& layer : *m_layers) {

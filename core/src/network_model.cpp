@@ -5,6 +5,8 @@
 #include <torch/nn/module.h>
 
 #include "ddpm/error.h"
+#include "ddpm/mlp.h"
+#include "ddpm/unet.h"
 
 namespace ddpm {
 
@@ -32,23 +34,39 @@ private:
     bool m_wasTraining;
 };
 
+template <class Holder>
+Network wrap(const Holder& net)
+{
+    auto impl = net.ptr();
+    return {impl, [impl](const at::Tensor& x, const at::Tensor& t) { return impl->forward(x, t); }};
+}
+
 } // namespace
 
-NetworkModel::NetworkModel(std::shared_ptr<torch::nn::Module> module, ForwardFn forward, std::string name)
-    : m_module(std::move(module)), m_forward(std::move(forward)), m_name(std::move(name))
+Network buildNetwork(const ModelConfig& config)
 {
-    if (!m_module || !m_forward)
+    config.validate();
+    if (config.kind == ModelConfig::Kind::UNet)
+        return wrap(UNet(config.unet));
+    return wrap(MLP(config.mlp));
+}
+
+NetworkModel::NetworkModel(Network network, Parameterization param, std::string name,
+                           std::optional<NoiseSchedule> schedule)
+    : m_network(std::move(network)), m_param(param), m_name(std::move(name)), m_schedule(std::move(schedule))
+{
+    if (!m_network.module || !m_network.forward)
         throw Error("NetworkModel needs a module and its forward function");
 }
 
 at::Tensor NetworkModel::predict(const at::Tensor& xt, const at::Tensor& t)
 {
     at::NoGradGuard noGrad;
-    EvalModeScope evalMode(*m_module);
-    const std::vector<at::Tensor> params = m_module->parameters();
+    EvalModeScope evalMode(*m_network.module);
+    const std::vector<at::Tensor> params = m_network.module->parameters();
     const c10::Device device = params.empty() ? xt.device() : params.front().device();
-    const at::Tensor eps = m_forward(xt.to(device, at::kFloat), t.to(device, at::kLong));
-    return eps.to(xt.options());
+    const at::Tensor out = m_network.forward(xt.to(device, at::kFloat), t.to(device, at::kLong));
+    return out.to(xt.options());
 }
 
 std::int64_t parameterCount(const torch::nn::Module& module)
@@ -57,6 +75,11 @@ std::int64_t parameterCount(const torch::nn::Module& module)
     for (const at::Tensor& p : module.parameters())
         n += p.numel();
     return n;
+}
+
+std::int64_t parameterCount(const ModelConfig& config)
+{
+    return parameterCount(*buildNetwork(config).module);
 }
 
 } // namespace ddpm

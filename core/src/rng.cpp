@@ -34,4 +34,30 @@ at::Tensor Rng::integers(std::int64_t low, std::int64_t high, at::IntArrayRef sh
     return z.to(device);
 }
 
+at::Tensor Rng::categorical(const at::Tensor& p, std::int64_t n)
+{
+    if (!p.defined() || p.dim() != 1 || p.numel() == 0)
+        throw Error("Rng::categorical needs a 1-D tensor of probabilities");
+    return at::multinomial(p.to(at::kCPU, at::kDouble), n, /*replacement=*/true, m_generator);
+}
+
+at::Tensor Rng::permutation(std::int64_t n)
+{
+    return at::randperm(n, m_generator, at::TensorOptions().dtype(at::kLong));
+}
+
+at::Tensor Rng::state() const
+{
+    return m_generator.get_state();
+}
+
+void Rng::setState(const at::Tensor& state)
+{
+    const at::Tensor mine = m_generator.get_state();
+    if (!state.defined() || state.numel() != mine.numel() || state.scalar_type() != mine.scalar_type())
+        throw Error("a random generator state of " + std::to_string(state.defined() ? state.numel() : 0)
+                    + " bytes does not fit this build's generator (" + std::to_string(mine.numel()) + " bytes)");
+    m_generator.set_state(state.contiguous());
+}
+
 } // namespace ddpm

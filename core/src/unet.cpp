@@ -49,6 +49,7 @@ void checkRange(const char* what, long long value, long long lo, long long hi)
 void UNetConfig::validate() const
 {
     checkRange("inChannels", inChannels, 1, 64);
+    checkRange("outChannels", outChannels, 0, 128);
     checkRange("baseChannels", baseChannels, 4, 1024);
     if (baseChannels % 2 != 0)
         throw Error("UNet baseChannels " + std::to_string(baseChannels)
@@ -90,6 +91,14 @@ void UNetConfig::validate() const
 
 namespace {
 
+/// Starts a layer at zero weight and bias (improved DDPM's zero_module).
+void zeroInit(nn::Conv2d& conv)
+{
+    at::NoGradGuard noGrad;
+    conv->weight.zero_();
+    conv->bias.zero_();
+}
+
 /// A block that may use the time embedding: forward(x, emb) with emb [B, embDim].
 class TimestepBlock : public nn::Module {
 public:
@@ -129,6 +138,7 @@ public:
     {
         if (inChannels != outChannels)
             m_skip = register_module("skip", nn::Conv2d(nn::Conv2dOptions(inChannels, outChannels, 1)));
+        zeroInit(m_outConv);
     }
 
     at::Tensor forward(const at::Tensor& x, const at::Tensor& emb) override
@@ -159,6 +169,7 @@ public:
           m_qkv(register_module("qkv", nn::Conv2d(nn::Conv2dOptions(channels, 3 * channels, 1)))),
           m_proj(register_module("proj", nn::Conv2d(nn::Conv2dOptions(channels, channels, 1))))
     {
+        zeroInit(m_proj);
     }
 
     at::Tensor forward(const at::Tensor& x, const at::Tensor& /*emb*/) override
@@ -293,14 +304,10 @@ UNetImpl::UNetImpl(const UNetConfig& config)
     }
 
     m_outNorm = register_module("out_norm", nn::GroupNorm(nn::GroupNormOptions(c.groups, channels)));
-    m_outConv = register_module("out_conv", nn::Conv2d(nn::Conv2dOptions(channels, c.inChannels, 3).padding(1)));
+    m_outConv = register_module("out_conv", nn::Conv2d(nn::Conv2dOptions(channels, c.outputChannels(), 3).padding(1)));
     // Zero-initialised output layer, as improved DDPM (Nichol & Dhariwal 2021) does: a fresh
     // net predicts eps = 0 exactly, so its bound starts at the zero model's.
-    {
-        at::NoGradGuard noGrad;
-        m_outConv->weight.zero_();
-        m_outConv->bias.zero_();
-    }
+    zeroInit(m_outConv);
 }
 
 at::Tensor UNetImpl::forward(const at::Tensor& x, const at::Tensor& t)

@@ -460,7 +460,8 @@ void TestBound::modelSpecs()
     std::unique_ptr<ddpm::DenoiseModel> zero = ddpm::makeModel("zero");
     QVERIFY(zero != nullptr);
     QVERIFY(QString::fromStdString(zero->name()).startsWith("zero"));
-    QVERIFY(zero->prediction() == ddpm::Prediction::Epsilon);
+    QVERIFY(zero->parameterization().prediction == ddpm::Prediction::Epsilon);
+    QVERIFY(zero->schedule() == nullptr);
     const at::Tensor x = at::randn({3, 1, 4, 4});
     const at::Tensor eps = zero->predict(x, at::full({3}, 5, at::kLong));
     QVERIFY(eps.sizes() == x.sizes());
@@ -482,7 +483,7 @@ void TestBound::modelSpecs()
         ddpm::makeModel(path);
         QFAIL("no error for an unreadable checkpoint");
     } catch (const ddpm::Error& e) {
-        QVERIFY(QString(e.what()).contains("training"));
+        QVERIFY2(QString(e.what()).contains("not a DDPM Studio checkpoint"), e.what());
     }
     QVERIFY_THROWS_EXCEPTION(ddpm::Error, ddpm::makeModel(""));
 }

@@ -20,6 +20,13 @@ using ddpm::Quantity;
 using ddpm::VarianceKind;
 
 namespace {
+ddpm::Parameterization epsSmall()
+{
+    return {ddpm::Prediction::Epsilon, VarianceKind::Small};
+}
+} // namespace
+
+namespace {
 
 Diffusion linear1000() { return Diffusion(NoiseSchedule::fromName("linear", 1000)); }
 
@@ -296,8 +303,9 @@ void TestDiffusion::pMeanVarianceWithTrueEps()
     const at::Tensor eps = rng.normal({5, 1, 4, 4}, at::kDouble);
     const at::Tensor t = longs(ts);
     const at::Tensor xt = d.qSample(x0, t, eps);
-    at::Tensor x0Pred;
-    const ddpm::Gaussian p = d.pMeanVariance(eps, xt, t, VarianceKind::Small, false, &x0Pred);
+    const ddpm::ReverseGaussian r = d.pMeanVariance(epsSmall(), eps, xt, t, false);
+    const ddpm::Gaussian& p = r.p;
+    const at::Tensor& x0Pred = r.denoised.x0;
     const ddpm::Gaussian q = d.qPosterior(x0, xt, t);
     QVERIFY(maxAbsDiff(x0Pred, x0) < 1e-10);
     QVERIFY2(maxAbsDiff(p.mean, q.mean) < 1e-10, qPrintable(QString::number(maxAbsDiff(p.mean, q.mean))));
@@ -309,7 +317,7 @@ void TestDiffusion::pMeanVarianceWithTrueEps()
     const at::Tensor eq11 = (xt - beta / (1.0 - ab).sqrt() * eps) / (1.0 - beta).sqrt();
     QVERIFY2(maxAbsDiff(p.mean, eq11) < 1e-10, qPrintable(QString::number(maxAbsDiff(p.mean, eq11))));
     // float32 works the same way, within float precision.
-    const ddpm::Gaussian pf = d.pMeanVariance(eps.to(at::kFloat), xt.to(at::kFloat), t, VarianceKind::Small, false);
+    const ddpm::Gaussian pf = d.pMeanVariance(epsSmall(), eps.to(at::kFloat), xt.to(at::kFloat), t, false).p;
     QCOMPARE(pf.mean.scalar_type(), at::kFloat);
     QVERIFY(maxAbsDiff(pf.mean, q.mean) < 1e-3);
 }
@@ -321,8 +329,9 @@ void TestDiffusion::pMeanVarianceClips()
     const at::Tensor x0 = at::full({2, 1, 3, 3}, 3.0, at::kDouble); // outside [-1, 1]
     const at::Tensor eps = ddpm::Rng(13).normal({2, 1, 3, 3}, at::kDouble);
     const at::Tensor xt = d.qSample(x0, t, eps);
-    at::Tensor x0Pred;
-    const ddpm::Gaussian p = d.pMeanVariance(eps, xt, t, VarianceKind::Small, true, &x0Pred);
+    const ddpm::ReverseGaussian r = d.pMeanVariance(epsSmall(), eps, xt, t, true);
+    const ddpm::Gaussian& p = r.p;
+    const at::Tensor& x0Pred = r.denoised.x0;
     QVERIFY(maxAbsDiff(x0Pred, at::ones_like(x0)) < 1e-12);
     QVERIFY(maxAbsDiff(p.mean, d.qPosterior(at::ones_like(x0), xt, t).mean) < 1e-12);
     QVERIFY(maxAbsDiff(p.mean, d.qPosterior(x0, xt, t).mean) > 1e-3);
@@ -335,8 +344,8 @@ void TestDiffusion::largeAndSmallVariance()
     const std::vector<std::int64_t> ts = {1, 2, 500, 1000};
     const at::Tensor t = longs(ts);
     const at::Tensor xt = at::zeros({4, 2}, at::kDouble);
-    const ddpm::Gaussian small = d.pMeanVariance(xt, xt, t, VarianceKind::Small, false);
-    const ddpm::Gaussian large = d.pMeanVariance(xt, xt, t, VarianceKind::Large, false);
+    const ddpm::Gaussian small = d.pMeanVariance(epsSmall(), xt, xt, t, false).p;
+    const ddpm::Gaussian large = d.pMeanVariance({ddpm::Prediction::Epsilon, VarianceKind::Large}, xt, xt, t, false).p;
     const double post2 = s.at(Quantity::PosteriorVariance, 2);
     for (std::size_t i = 0; i < ts.size(); ++i) {
         const int u = int(ts[i]);
@@ -353,7 +362,8 @@ void TestDiffusion::largeAndSmallVariance()
     QVERIFY(maxAbsDiff(small.mean, large.mean) == 0.0);
     // T = 1: the large variance at t = 1 falls back to beta_1.
     const Diffusion one(NoiseSchedule::fromName("cosine", 1));
-    const ddpm::Gaussian l1 = one.pMeanVariance(at::zeros({1, 1}), at::zeros({1, 1}), longs({1}), VarianceKind::Large, false);
+    const ddpm::Gaussian l1 =
+        one.pMeanVariance({ddpm::Prediction::Epsilon, VarianceKind::Large}, at::zeros({1, 1}), at::zeros({1, 1}), longs({1}), false).p;
     QVERIFY(std::fabs(l1.variance.item<float>() - 0.999f) < 1e-6f);
 }
 

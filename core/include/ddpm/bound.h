@@ -32,6 +32,13 @@ at::Tensor discretizedGaussianLogLikelihood(const at::Tensor& x, const at::Tenso
 /// L_T per image in bits/dim: [B] float64 (computed in float64 whatever x0's dtype).
 at::Tensor priorBpd(const Diffusion& diffusion, const at::Tensor& x0);
 
+/// The bound's term for each row of a batch of (x_0, x_t, t), in bits/dim, [B] in x_t's dtype:
+/// where(t == 1, L_0 = -log p_theta(x_0 | x_1), L_{t-1} = KL(q(x_{t-1} | x_t, x_0) || p_theta)).
+/// output is the model's raw output at (x_t, t), read through param; clipDenoised clamps the
+/// predicted x_0. The one code path of evaluation (evaluateBound) and of the L_vlb loss.
+at::Tensor vbTermsBpd(const Diffusion& diffusion, const Parameterization& param, const at::Tensor& output,
+                      const at::Tensor& x0, const at::Tensor& xt, const at::Tensor& t, bool clipDenoised);
+
 /// The weight w_t with L_{t-1} = C_t + w_t * E||eps - eps_theta||^2 (per dimension, nats)
 /// for an eps model without clipping (Eq. 12): beta_t^2 / (2 sigma_t^2 alpha_t (1 - alpha_bar_t)).
 /// Index t - 1; entry t = 1 is the same expression (the decoder is not a KL).
@@ -39,6 +46,8 @@ at::Tensor priorBpd(const Diffusion& diffusion, const at::Tensor& x0);
 std::vector<double> lSimpleWeights(const NoiseSchedule& schedule, VarianceKind variance);
 
 struct BoundOptions {
+    /// sigma_t^2 for a model whose variance is fixed (small or large); a model that learned
+    /// its variance uses its own and ignores this.
     VarianceKind variance = VarianceKind::Small;
     bool clipDenoised = false;
     int samples = 1;          ///< K noise draws per t, averaged (1..1000)
@@ -63,7 +72,7 @@ struct BoundResult {
     double termsBpdSum = 0;   ///< sum over t = 2..T of L_{t-1}
     double totalBpd = 0;      ///< prior + decoder + terms sum
     std::vector<double> termsBpd;   ///< index t - 1: t = 1 is L_0, t >= 2 is L_{t-1}
-    std::vector<double> lSimple;    ///< index t - 1: mean over dims of (eps - eps_theta)^2 (Eq. 14)
+    std::vector<double> lSimple;    ///< index t - 1: mean over dims of (eps - eps_theta)^2 (Eq. 14), eps_theta read through the model's parameterisation
     long long modelCalls = 0;       ///< forward passes made
     int timestepBatch = 0;          ///< timesteps per forward pass used
 };

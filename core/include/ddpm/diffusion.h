@@ -1,9 +1,11 @@
-// The Gaussian diffusion of Ho et al. (2020): forward process q, its posterior, and
-// the fixed-variance reverse process p_theta, as functions of a NoiseSchedule and tensors.
+// The Gaussian diffusion of Ho et al. (2020): forward process q, its posterior, and the
+// reverse process p_theta for any Parameterization, as functions of a NoiseSchedule and tensors.
 //
 // Shapes: x tensors are [B, ...] (images [B, C, H, W], 2-D points [B, 2]); timesteps t are
 // int64 [B] with values in 1..T (the paper's indexing). Coefficients come from the
-// schedule's float64 tables and are cast to x's dtype and device by extract().
+// schedule's float64 tables and are cast to x's dtype and device by extract(). Timesteps on
+// the CPU are range-checked once per call (a host read); on another device they are trusted,
+// so the hot path of training never waits on the device for a check.
 #pragma once
 
 #include <atomic>
@@ -13,27 +15,32 @@
 #include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>
 
+#include "ddpm/parameterization.h"
 #include "ddpm/schedule.h"
 
 namespace ddpm {
 
 class Rng;
 
-/// The paper's two fixed choices of sigma_t^2 for p_theta(x_{t-1} | x_t) (Section 3.2).
-enum class VarianceKind {
-    Small, ///< sigma_t^2 = beta~_t, the posterior variance (log clipped at t = 1)
-    Large, ///< sigma_t^2 = beta_t (with beta~_2 at t = 1, as improved DDPM does)
-};
-
-/// Parses "small" / "large"; throws ddpm::Error otherwise.
-VarianceKind parseVarianceKind(const std::string& text);
-const char* varianceKindName(VarianceKind kind);
 
 /// A diagonal Gaussian: mean, variance and log-variance, each broadcastable to x.
 struct Gaussian {
     at::Tensor mean;
     at::Tensor variance;
     at::Tensor logVariance;
+};
+
+/// A model output read through its Parameterization at (x_t, t).
+struct Denoised {
+    at::Tensor eps;            ///< predicted noise, shaped like x_t
+    at::Tensor x0;             ///< predicted x_0 (clamped to [-1, 1] when asked), shaped like x_t
+    at::Tensor varianceValues; ///< the output's variance half (learned kinds), else undefined
+};
+
+/// p_theta(x_{t-1} | x_t) with the predictions it came from.
+struct ReverseGaussian {
+    Gaussian p;
+    Denoised denoised;
 };
 
 class Diffusion {
@@ -72,22 +79,54 @@ public:
     /// eps = (x_t - sqrt(alpha_bar_t) x_0) / sqrt(1 - alpha_bar_t).
     at::Tensor predictEpsFromX0(const at::Tensor& xt, const at::Tensor& t, const at::Tensor& x0) const;
 
-    /// p_theta(x_{t-1} | x_t) for a model that predicted eps: mean mu~(x_t, x0_pred) where
-    /// x0_pred comes from eps (clamped to [-1, 1] when clipDenoised), which equals Eq. 11
-    /// without clipping; fixed variance per kind. x0Pred, if given, receives the predicted x_0.
-    Gaussian pMeanVariance(const at::Tensor& eps, const at::Tensor& xt, const at::Tensor& t,
-                           VarianceKind variance, bool clipDenoised, at::Tensor* x0Pred = nullptr) const;
+    /// v = sqrt(alpha_bar_t) eps - sqrt(1 - alpha_bar_t) x_0 (Salimans & Ho 2022).
+    at::Tensor predictV(const at::Tensor& x0, const at::Tensor& t, const at::Tensor& eps) const;
+
+    /// The one place a model output becomes {eps, x_0}: output is [B, C', ...] with C' the
+    /// parameterisation's outputChannels(C) of x_t's C. With clipDenoised x_0 is clamped to
+    /// [-1, 1] and eps recomputed from it (so the two stay consistent). Throws ddpm::Error
+    /// for an output of the wrong shape.
+    Denoised interpret(const Parameterization& param, const at::Tensor& output, const at::Tensor& xt,
+                       const at::Tensor& t, bool clipDenoised) const;
+    /// What a net of this prediction is trained to output for (x_0, eps) at t.
+    at::Tensor trainingTarget(Prediction prediction, const at::Tensor& x0, const at::Tensor& t,
+                              const at::Tensor& eps) const;
+    /// sigma_t^2 of p_theta for kind (fixed kinds ignore values; learned kinds read them),
+    /// shaped [B, 1, ...] for fixed kinds and like values for learned ones.
+    Gaussian reverseVariance(VarianceKind kind, const at::Tensor& values, const at::Tensor& t,
+                             const at::Tensor& like) const;
+    /// p_theta(x_{t-1} | x_t) = N(mu~_t(x_t, x_0 predicted), sigma_t^2): the posterior mean of
+    /// Eq. 7 at the predicted x_0 (for eps and no clipping this is Eq. 11), variance per kind.
+    ReverseGaussian pMeanVariance(const Parameterization& param, const at::Tensor& output,
+                                  const at::Tensor& xt, const at::Tensor& t, bool clipDenoised) const;
 
 private:
-    /// table q gathered at t as float64 [B, 1, ..., 1] (rank of like) on m_device; checks t.
-    at::Tensor gather64(Quantity q, const at::Tensor& t, const at::Tensor& like) const;
-    at::Tensor gatherTable64(const at::Tensor& table, const at::Tensor& t, const at::Tensor& like) const;
+    /// t - 1 as int64 on m_device, range-checked when t is on the CPU; shape for like.
+    struct Index {
+        at::Tensor rows;
+        std::vector<std::int64_t> shape;
+    };
+    Index index(const at::Tensor& t, const at::Tensor& like) const;
+    /// table at the index as [B, 1, ..., 1] float64 on m_device.
+    at::Tensor gather64(const at::Tensor& table, const Index& i) const;
+    at::Tensor gather64(Quantity q, const Index& i) const;
+    /// the same cast to like's dtype and device.
+    at::Tensor coef(Quantity q, const Index& i, const at::Tensor& like) const;
+
+    at::Tensor x0FromEps(const Index& i, const at::Tensor& xt, const at::Tensor& eps) const;
+    at::Tensor epsFromX0(const Index& i, const at::Tensor& xt, const at::Tensor& x0) const;
+    Gaussian posterior(const Index& i, const at::Tensor& x0, const at::Tensor& xt) const;
+    Denoised interpretAt(const Index& i, const Parameterization& param, const at::Tensor& output,
+                         const at::Tensor& xt, bool clipDenoised) const;
+    Gaussian reverseVarianceAt(const Index& i, VarianceKind kind, const at::Tensor& values,
+                               const at::Tensor& like) const;
 
     NoiseSchedule m_schedule;
     c10::Device m_device;
     std::vector<at::Tensor> m_tables; // float64 on m_device, indexed by Quantity
-    at::Tensor m_largeVariance;       // float64 [T]: beta~_2, beta_2, ..., beta_T (beta_1 when T = 1)
-    at::Tensor m_largeLogVariance;    // float64 [T]: log of the above
+    at::Tensor m_smallLogVariance;    // float64 [T]: fixedLogVariance(Small)
+    at::Tensor m_largeLogVariance;    // float64 [T]: fixedLogVariance(Large)
+    at::Tensor m_logBeta;             // float64 [T]: log beta_t (learned-range's upper end)
 };
 
 } // namespace ddpm

@@ -1,4 +1,5 @@
-// What the reverse process needs of a network: a prediction from (x_t, t).
+// What the reverse process needs of a network: its raw output at (x_t, t), what that output
+// means (its Parameterization), and, for a trained model, the schedule it was trained on.
 #pragma once
 
 #include <memory>
@@ -6,30 +7,40 @@
 
 #include <ATen/core/Tensor.h>
 
+#include "ddpm/parameterization.h"
+
 namespace ddpm {
 
-/// What a model's output means. The paper's choice is epsilon; x_0 and v come later.
-enum class Prediction { Epsilon };
+class NoiseSchedule;
 
 class DenoiseModel {
 public:
     virtual ~DenoiseModel() = default;
-    /// x_t: [B, ...] float32; t: [B] int64 in 1..T. Returns a tensor shaped like x_t.
+    /// x_t: [B, C, ...] float32; t: [B] int64 in 1..T. Returns the net's raw output,
+    /// [B, parameterization().outputChannels(C), ...]; read it with Diffusion::interpret.
     virtual at::Tensor predict(const at::Tensor& xt, const at::Tensor& t) = 0;
-    virtual Prediction prediction() const { return Prediction::Epsilon; }
+    virtual Parameterization parameterization() const = 0;
+    /// The schedule the model was trained with, or null for a model that has none (zero).
+    virtual const NoiseSchedule* schedule() const { return nullptr; }
     /// Shown in the GUI and in reports, e.g. "zero (predicts no noise)".
     virtual std::string name() const = 0;
 };
 
-/// The baseline that knows nothing: eps_theta = 0 for every input.
+/// The baseline that knows nothing: eps_theta = 0 for every input, with a fixed variance.
 class ZeroNoiseModel final : public DenoiseModel {
 public:
+    explicit ZeroNoiseModel(VarianceKind variance = VarianceKind::Small);
     at::Tensor predict(const at::Tensor& xt, const at::Tensor& t) override;
+    Parameterization parameterization() const override { return m_param; }
     std::string name() const override;
+
+private:
+    Parameterization m_param;
 };
 
-/// Builds a model from the CLI/GUI spec: "zero" now; a checkpoint path once training exists
-/// (until then such a spec throws ddpm::Error saying so).
-std::unique_ptr<DenoiseModel> makeModel(const std::string& spec);
+/// Builds a model from the CLI/GUI spec: "zero", a checkpoint file, or a run directory (its
+/// newest checkpoint that verifies). A checkpoint's EMA weights are used unless raw.
+/// Throws ddpm::Error naming what is wrong with the spec or the file.
+std::unique_ptr<DenoiseModel> makeModel(const std::string& spec, bool raw = false);
 
 } // namespace ddpm

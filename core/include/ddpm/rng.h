@@ -23,6 +23,16 @@ public:
     at::Tensor integers(std::int64_t low, std::int64_t high, at::IntArrayRef shape,
                         c10::Device device = c10::Device(c10::kCPU));
 
+    /// n indices in 0..K-1 drawn with replacement from probabilities p ([K], non-negative).
+    at::Tensor categorical(const at::Tensor& p, std::int64_t n);
+    /// A random permutation of 0..n-1 (int64, CPU).
+    at::Tensor permutation(std::int64_t n);
+
+    /// The generator's state (for checkpoints) and its restore; throws ddpm::Error for a state
+    /// of the wrong size.
+    at::Tensor state() const;
+    void setState(const at::Tensor& state);
+
 private:
     at::Generator m_generator;
 };

@@ -18,7 +18,8 @@ namespace ddpm {
 
 /// The shape of a UNet. Defaults: a small net for 28x28 gray images (Fashion-MNIST).
 struct UNetConfig {
-    int inChannels = 1;                      ///< image channels in and out (1..64)
+    int inChannels = 1;                      ///< image channels in (1..64)
+    int outChannels = 0;                     ///< output channels (0: inChannels; a learned variance doubles it)
     int imageSize = 28;                      ///< square images of imageSize x imageSize pixels
     int baseChannels = 32;                   ///< channels at full resolution (even; divisible by groups)
     std::vector<int> channelMults{1, 2, 2};  ///< one entry per resolution level, each 1..16
@@ -34,19 +35,21 @@ struct UNetConfig {
     std::vector<int> resolutions() const;
     /// Width of the time embedding after its MLP (4 x baseChannels, as in DDPM).
     int timeEmbeddingDim() const { return 4 * baseChannels; }
+    int outputChannels() const { return outChannels > 0 ? outChannels : inChannels; }
     /// Throws ddpm::Error naming the first bad value and what is allowed.
     void validate() const;
 };
 
-/// eps_theta(x_t, t). Built from a validated config; parameters initialised from torch's
-/// global generator (call torch::manual_seed first for a reproducible net), except the last
-/// convolution, which starts at zero so a fresh net predicts eps = 0 (improved DDPM does this).
+/// The net's output at (x_t, t). Built from a validated config; parameters initialised from
+/// torch's global generator (call torch::manual_seed first for a reproducible net), except, as
+/// improved DDPM does, the last convolution of every ResBlock, every attention projection and
+/// the output convolution, which start at zero (a fresh net outputs 0; each block starts as the identity).
 class UNetImpl : public torch::nn::Module {
 public:
     explicit UNetImpl(const UNetConfig& config);
 
     /// x: [B, inChannels, imageSize, imageSize] float32; t: [B] int64 in 1..T.
-    /// Returns eps_theta, [B, inChannels, imageSize, imageSize] float32.
+    /// Returns [B, outputChannels(), imageSize, imageSize] float32.
     /// Throws ddpm::Error when the shapes do not match the config.
     at::Tensor forward(const at::Tensor& x, const at::Tensor& t);
 

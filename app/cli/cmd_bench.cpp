@@ -1,0 +1,147 @@
+// `ddpm bench`: how fast this machine trains and samples a model preset. Times the full
+// training step (Trainer::step: data, loss, backward, clipping, AdamW, EMA) and one DDPM
+// sampling step, warm-up excluded, and prints one JSON object with medians over 5 windows.
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_common.h"
+#include "ddpm/error.h"
+#include "ddpm/rng.h"
+#include "ddpm/runtime.h"
+#include "ddpm/sampler.h"
+#include "ddpm/trainer.h"
+
+namespace ddpm::cli {
+
+namespace {
+
+struct BenchArgs {
+    std::string model = "unet";
+    std::string preset;
+    int batch = 64;
+    int threads = 0;
+    std::string what = "both";
+    double seconds = 10;
+    std::string device = "cpu";
+};
+
+struct Timing {
+    double msPerStep = 0;
+    double itemsPerSecond = 0;
+};
+
+/// Runs step warm-up times, then 5 windows each lasting about seconds / 5; the median window.
+Timing timeSteps(const std::function<void()>& step, int batch, double seconds, int warmup)
+{
+    using Clock = std::chrono::steady_clock;
+    const auto w0 = Clock::now();
+    for (int i = 0; i < warmup; ++i) step();
+    const double perStep = std::chrono::duration<double>(Clock::now() - w0).count() / std::max(1, warmup);
+    const int perWindow = std::max(1, static_cast<int>(seconds / 5.0 / std::max(perStep, 1e-6)));
+    std::vector<double> ms;
+    for (int w = 0; w < 5; ++w) {
+        const auto t0 = Clock::now();
+        for (int i = 0; i < perWindow; ++i) step();
+        ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / perWindow);
+    }
+    std::sort(ms.begin(), ms.end());
+    Timing t;
+    t.msPerStep = ms[2];
+    t.itemsPerSecond = batch * 1000.0 / t.msPerStep;
+    return t;
+}
+
+/// Synthetic data of the shape the preset is for: uniform images in [-1, 1] (as the Python
+/// peer draws them) or points of eight Gaussians on a ring.
+TrainingData benchData(const BenchArgs& args, std::int64_t count)
+{
+    Rng rng(1);
+    TrainingData data;
+    if (args.model == "mlp") {
+        const at::Tensor k = rng.integers(0, 7, {count}).to(at::kDouble) * (2 * 3.14159265358979323846 / 8);
+        data.items = (at::stack({k.cos(), k.sin()}, 1) * 2.0 + 0.1 * rng.normal({count, 2}, at::kDouble)).to(at::kFloat);
+    } else {
+        const bool cifar = args.preset == "cifar10";
+        const std::int64_t c = cifar ? 3 : 1, side = cifar ? 32 : 28;
+        data.items = at::rand({count, c, side, side}) * 2 - 1;
+    }
+    data.fingerprint = "synthetic benchmark data";
+    return data;
+}
+
+void runBench(const BenchArgs& args)
+{
+    if (!(args.seconds >= 0.5 && args.seconds <= 3600))
+        throw UsageError{"--seconds " + std::to_string(args.seconds) + " is outside 0.5..3600"};
+    applyThreads(args.threads);
+    TrainConfig config;
+    config.data = "benchmark";
+    config.model = args.model;
+    config.preset = args.preset.empty() ? (args.model == "mlp" ? "tiny" : "tiny") : args.preset;
+    config.batch = args.batch;
+    config.lr = 1e-4;
+    config.warmup = 0;
+    config.device = args.device;
+    config.steps = 1000000000LL;
+    Trainer trainer(config, benchData(args, std::max<std::int64_t>(4LL * args.batch, 1024)));
+
+    nlohmann::ordered_json out;
+    out["model"] = args.model;
+    out["preset"] = trainer.config().preset;
+    out["parameters"] = trainer.parameterCount();
+    out["batch"] = args.batch;
+    out["threads"] = threadCount();
+    out["device"] = trainer.device().str();
+    const bool unet = args.model == "unet";
+    if (args.what == "train" || args.what == "both") {
+        const Timing t = timeSteps([&] { trainer.step(); }, args.batch, args.seconds, unet ? 3 : 20);
+        out["train"] = {{"items_per_s", t.itemsPerSecond}, {"ms_per_step", t.msPerStep}};
+    }
+    if (args.what == "sample" || args.what == "both") {
+        SamplerOptions options;
+        options.clipDenoised = unet;
+        DdpmSampler sampler(trainer.diffusion(), trainer.emaModel(), options);
+        Rng rng(2);
+        std::vector<std::int64_t> shape{args.batch};
+        for (std::int64_t d : trainer.itemShape()) shape.push_back(d);
+        at::Tensor x = rng.normal(shape);
+        int t = trainer.diffusion().steps();
+        const Timing s = timeSteps(
+            [&] {
+                x = sampler.step(x, t, rng).xPrev;
+                t = t > 1 ? t - 1 : trainer.diffusion().steps();
+            },
+            args.batch, args.seconds, unet ? 5 : 20);
+        out["sample"] = {{"items_per_s", s.itemsPerSecond}, {"ms_per_step", s.msPerStep}};
+    }
+    std::cout << out.dump(2) << std::endl;
+}
+
+} // namespace
+
+void addBenchCommand(CLI::App& app)
+{
+    auto* sub = app.add_subcommand("bench", "Time the training step and the sampling step of a model preset");
+    auto o = std::make_shared<BenchArgs>();
+    sub->add_option("--model", o->model, "unet or mlp")->check(CLI::IsMember({"unet", "mlp"}))->default_val(o->model);
+    sub->add_option("--preset", o->preset, "unet tiny|small|cifar10, mlp tiny|base (default tiny)");
+    sub->add_option("--batch", o->batch, "Batch size (items per step)")->check(CLI::Range(1, 65536))->default_val(o->batch);
+    addThreadsOption(*sub, o->threads);
+    sub->add_option("--what", o->what, "train, sample or both")->check(CLI::IsMember({"train", "sample", "both"}))
+        ->default_val(o->what);
+    sub->add_option("--seconds", o->seconds, "Timed seconds per part (5 windows), 0.5..3600")->default_val(o->seconds);
+    sub->add_option("--device", o->device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+        ->default_val(o->device);
+    setExample(*sub, "ddpm bench --model unet --preset tiny --batch 64 --threads 2 --what train");
+    sub->callback([o] { runBench(*o); });
+}
+
+} // namespace ddpm::cli

@@ -1,0 +1,228 @@
+// `ddpm train`: trains a model into a run directory (config.json, metrics.csv, checkpoints/,
+// samples/), or continues one with --resume. Ctrl-C or SIGTERM finishes the current step,
+// saves a checkpoint and exits with code 130 saying how to resume.
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <unistd.h>
+
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_common.h"
+#include "ddpm/error.h"
+#include "ddpm/rng.h"
+#include "ddpm/run_directory.h"
+#include "ddpm/runtime.h"
+#include "ddpm/sample_grid.h"
+#include "ddpm/sampler.h"
+#include "ddpm/trainer.h"
+
+namespace ddpm::cli {
+
+namespace {
+
+std::atomic<bool> g_stopRequested{false};  // set by the signal handler only
+
+extern "C" void onStopSignal(int)
+{
+    g_stopRequested.store(true);
+}
+
+struct TrainArgs {
+    TrainConfig config;
+    std::string out;
+    std::string resume;
+    long long steps = 0;
+    bool stepsGiven = false;
+    bool threadsGiven = false;
+    bool deviceGiven = false;
+};
+
+std::string duration(double seconds)
+{
+    if (!(seconds >= 0) || seconds > 1e8) return "?";
+    const long long s = static_cast<long long>(seconds + 0.5);
+    char text[32];
+    if (s >= 3600) std::snprintf(text, sizeof text, "%lldh%02lldm", s / 3600, (s / 60) % 60);
+    else if (s >= 60) std::snprintf(text, sizeof text, "%lldm%02llds", s / 60, s % 60);
+    else std::snprintf(text, sizeof text, "%llds", s);
+    return text;
+}
+
+/// The EMA model's samples as a picture: an image grid, or a scatter over the data for points.
+Image previewSamples(Trainer& trainer)
+{
+    const int n = trainer.isImages() ? trainer.config().sampleCount : 1000;
+    SamplerOptions options;
+    options.clipDenoised = trainer.isImages();
+    DdpmSampler sampler(trainer.diffusion(), trainer.emaModel(), options);
+    Rng rng(trainer.config().seed + 7919u * static_cast<std::uint64_t>(trainer.stepCount()));
+    std::vector<std::int64_t> shape{n};
+    for (std::int64_t d : trainer.itemShape()) shape.push_back(d);
+    const at::Tensor x = sampler.sample(shape, rng, {}, &g_stopRequested);
+    if (trainer.isImages()) return sampleGrid(x);
+    const at::Tensor& data = trainer.data().items;
+    return scatterPlot(x, data.narrow(0, 0, std::min<std::int64_t>(data.size(0), 5000)));
+}
+
+void runTrain(const TrainArgs& args)
+{
+    const bool resuming = !args.resume.empty();
+    if (resuming == !args.out.empty())
+        throw UsageError{resuming ? "give either --resume DIR or --out DIR, not both"
+                                  : "--out DIR is required (the run directory), or --resume DIR to continue a run"};
+    std::unique_ptr<RunDirectory> run;
+    std::unique_ptr<Trainer> trainer;
+    if (resuming) {
+        run = std::make_unique<RunDirectory>(RunDirectory::open(args.resume));
+        auto [checkpoint, path] = run->newestCheckpoint();
+        // Exact resume needs the thread count the run used: the checkpoint's, unless --threads says otherwise.
+        const nlohmann::json meta = nlohmann::json::parse(checkpoint.metadataJson);
+        if (!meta.contains("train") || !meta.contains("threads") || !meta["threads"].is_number_integer())
+            throw Error(path + " is not a training checkpoint of DDPM Studio (no training settings inside)");
+        const TrainConfig stored = TrainConfig::fromJson(meta["train"].dump());
+        const int storedThreads = meta["threads"].get<int>();
+        applyThreads(args.threadsGiven ? args.config.threads : storedThreads);
+        TrainingData data = loadTrainingData(stored);
+        trainer = std::make_unique<Trainer>(checkpoint, std::move(data), args.deviceGiven ? args.config.device : "");
+        if (args.stepsGiven) trainer->setTotalSteps(args.steps);
+        run->truncateMetrics(trainer->stepCount());
+        run->writeConfig(trainer->config());
+        std::cerr << "ddpm train: resuming " << args.resume << " at step " << trainer->stepCount() << " from " << path
+                  << "\n";
+    } else {
+        TrainConfig config = args.config;
+        if (args.stepsGiven) config.steps = args.steps;
+        config.validate();
+        applyThreads(config.threads);
+        TrainingData data = loadTrainingData(config);
+        trainer = std::make_unique<Trainer>(config, std::move(data));
+        run = std::make_unique<RunDirectory>(RunDirectory::create(args.out, trainer->config()));
+    }
+    const TrainConfig& c = trainer->config();
+    const std::string dir = run->path();
+    std::cerr << "ddpm train: " << c.model << " " << c.preset << " (" << trainer->parameterCount() << " parameters), "
+              << trainer->parameterization().describe() << ", " << c.loss << " loss, on " << c.data << " ("
+              << trainer->data().items.size(0) << " items), " << runtimeDescription(trainer->device()) << "\n";
+
+    std::signal(SIGINT, onStopSignal);
+    std::signal(SIGTERM, onStopSignal);
+    const bool terminal = ::isatty(STDERR_FILENO) == 1;
+    auto lastPrint = std::chrono::steady_clock::now() - std::chrono::seconds(10);
+    double smoothed = 0;
+    bool savedAtThisStep = false;
+    while (trainer->stepCount() < c.steps && !g_stopRequested.load()) {
+        const StepReport r = trainer->step();
+        savedAtThisStep = false;
+        smoothed = r.step == 1 ? r.itemsPerSecond : 0.95 * smoothed + 0.05 * r.itemsPerSecond;
+        if (r.step % c.logEvery == 0) run->appendMetrics(r);
+        if (r.step % c.checkpointEvery == 0 || r.step == c.steps) {
+            run->saveCheckpoint(*trainer, c.keep);
+            savedAtThisStep = true;
+        }
+        if (c.sampleEvery > 0 && r.step % c.sampleEvery == 0 && !g_stopRequested.load()) {
+            try {
+                run->saveSamples(r.step, previewSamples(*trainer));
+            } catch (const Cancelled&) {
+                // Ctrl-C during a preview: the checkpoint below matters, the preview does not
+            }
+        }
+        const auto now = std::chrono::steady_clock::now();
+        const double sinceSeconds = std::chrono::duration<double>(now - lastPrint).count();
+        if (sinceSeconds >= (terminal ? 0.25 : 30.0) || r.step == c.steps) {
+            lastPrint = now;
+            const double eta = smoothed > 0 ? (c.steps - r.step) * c.batch / smoothed : -1;
+            char line[256];
+            std::snprintf(line, sizeof line, "step %lld/%lld  loss %.5f  %.0f %s/s  ETA %s", r.step, c.steps, r.loss,
+                          smoothed, trainer->isImages() ? "img" : "pts", duration(eta).c_str());
+            if (terminal) std::cerr << "\r" << line << "\033[K" << std::flush;
+            else std::cerr << line << "\n";
+        }
+    }
+    if (terminal) std::cerr << "\n";
+    if (!savedAtThisStep && trainer->stepCount() > 0)
+        run->saveCheckpoint(*trainer, c.keep);
+    if (g_stopRequested.load())
+        throw ExitWith{130, "ddpm train: stopped at step " + std::to_string(trainer->stepCount())
+                                + "; checkpoint saved; continue with: ddpm train --resume " + dir};
+    std::cerr << "ddpm train: done, " << trainer->stepCount() << " steps in " << dir << "\n";
+}
+
+} // namespace
+
+void addTrainCommand(CLI::App& app)
+{
+    auto* sub = app.add_subcommand("train", "Train a diffusion model into a run directory (checkpoints, metrics, samples)");
+    auto o = std::make_shared<TrainArgs>();
+    TrainConfig& c = o->config;
+    sub->add_option("--data", c.data,
+                    "Data spec: fashion-mnist[:train|:test], mnist:DIR, folder:DIR, image:FILE or toy:NAME")
+        ->default_val(c.data);
+    auto* steps = sub->add_option("--steps", o->steps, "Training steps in all (with --resume: the new total)")
+        ->check(CLI::Range(1LL, 1000000000LL));
+    sub->add_option("--out", o->out, "Run directory to create (config.json, metrics.csv, checkpoints/, samples/)");
+    sub->add_option("--resume", o->resume, "Continue the run in this directory from its newest checkpoint");
+    sub->add_option("--model", c.model, "unet (images) or mlp (2-D points); default from the data")
+        ->check(CLI::IsMember({"unet", "mlp"}));
+    sub->add_option("--preset", c.preset, "Model preset: unet tiny|small|cifar10, mlp base|tiny; default tiny / base");
+    sub->add_option("--size", c.imageSize, "Resize and centre-crop images to N x N (0 keeps their size)")
+        ->check(CLI::Range(0, 1024))->default_val(0);
+    sub->add_option("--prediction", c.prediction, "What the net predicts: eps, x0 or v")
+        ->check(CLI::IsMember({"eps", "x0", "v"}))->default_val(c.prediction);
+    sub->add_option("--variance", c.variance, "Reverse variance: small, large, learned or learned-range")
+        ->check(CLI::IsMember({"small", "large", "learned", "learned-range"}))->default_val(c.variance);
+    sub->add_option("--loss", c.loss, "simple (L_simple), vlb (the bound) or hybrid (L_simple + 0.001 L_vlb)")
+        ->check(CLI::IsMember({"simple", "vlb", "hybrid"}))->default_val(c.loss);
+    sub->add_option("--t-sampling", c.tSampling, "How t is drawn: uniform or importance")
+        ->check(CLI::IsMember({"uniform", "importance"}))->default_val(c.tSampling);
+    sub->add_option("--schedule", c.schedule, "Noise schedule: linear, cosine, quadratic, sigmoid, scaled-linear or custom:FILE")
+        ->default_val(c.schedule);
+    sub->add_option("--diffusion-steps", c.diffusionSteps, "The diffusion's T")
+        ->check(CLI::Range(2, 100000))->default_val(c.diffusionSteps);
+    sub->add_flag("--zero-terminal-snr", c.zeroTerminalSnr, "Rescale the schedule so alpha_bar_T = 0 (needs --prediction v)");
+    sub->add_option("--batch", c.batch, "Batch size (default 64 for images, 256 for points)")->check(CLI::Range(1, 65536));
+    sub->add_option("--lr", c.lr, "Peak learning rate of AdamW (default 2e-4 for images, 1e-3 for points)")
+        ->check(CLI::Range(1e-8, 1.0));
+    sub->add_option("--warmup", c.warmup, "Steps of linear learning-rate warm-up")
+        ->check(CLI::Range(0, 10000000))->default_val(c.warmup);
+    sub->add_option("--weight-decay", c.weightDecay, "AdamW weight decay")->check(CLI::Range(0.0, 1.0))->default_val(c.weightDecay);
+    sub->add_option("--grad-clip", c.gradClip, "Clip the gradient norm to this (0 = off)")
+        ->check(CLI::Range(0.0, 1e6))->default_val(c.gradClip);
+    sub->add_option("--ema", c.emaDecay, "EMA decay of the weights (warmed up as min(decay, (1+n)/(10+n)))")
+        ->check(CLI::Range(0.0, 1.0))->default_val(c.emaDecay);
+    sub->add_flag("--flip", c.flip, "Random horizontal flips of the images");
+    addSeedOption(*sub, c.seed, "Random seed of the run (net, data order, noise)");
+    auto* threads = addThreadsOption(*sub, c.threads);
+    auto* device = sub->add_option("--device", c.device, "auto, cpu or cuda")
+        ->check(CLI::IsMember({"auto", "cpu", "cuda"}))->default_val(c.device);
+    sub->add_option("--checkpoint-every", c.checkpointEvery, "Save a checkpoint every N steps")
+        ->check(CLI::Range(1LL, 1000000000LL))->default_val(c.checkpointEvery);
+    sub->add_option("--keep", c.keep, "Checkpoints kept (the newest K)")->check(CLI::Range(1, 1000))->default_val(c.keep);
+    sub->add_option("--sample-every", c.sampleEvery, "EMA sample grid every N steps (0 = never)")
+        ->check(CLI::Range(0LL, 1000000000LL))->default_val(c.sampleEvery);
+    sub->add_option("--log-every", c.logEvery, "A metrics.csv row every N steps")
+        ->check(CLI::Range(1LL, 1000000000LL))->default_val(c.logEvery);
+    setExample(*sub, "ddpm train --data fashion-mnist --steps 100000 --out run\n"
+                     "  ddpm train --data toy:moons --steps 3000 --out moons\n"
+                     "  ddpm train --resume run");
+    sub->callback([o, sub, steps, threads, device] {
+        if (!o->resume.empty())
+            for (const CLI::Option* opt : sub->get_options())
+                if (opt->count() > 0 && opt != steps && opt != threads && opt != device
+                    && opt->get_name() != "--resume" && opt->get_name() != "--help")
+                    throw UsageError{"with --resume the run keeps its settings; only --steps, --threads and --device"
+                                     " apply, not " + opt->get_name()};
+        o->stepsGiven = steps->count() > 0;
+        o->threadsGiven = threads->count() > 0;
+        o->deviceGiven = device->count() > 0;
+        runTrain(*o);
+    });
+}
+
+} // namespace ddpm::cli
