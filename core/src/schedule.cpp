@@ -3,22 +3,22 @@
 #include "ddpm/schedule.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <functional>
 #include <sstream>
 #include <system_error>
 
 #include "ddpm/error.h"
+#include "ddpm/regular_file.h"
 
 namespace ddpm {
 
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
+/// Largest custom schedule file read (16 MiB).
+constexpr std::int64_t kMaxBetaFileBytes = std::int64_t(16) << 20;
 constexpr std::size_t kQuantityCount = static_cast<std::size_t>(Quantity::LogSnr) + 1;
 
 std::string formatDouble(double v)
@@ -293,13 +293,8 @@ NoiseSchedule NoiseSchedule::fromBetas(std::vector<double> betas, std::string na
 
 std::vector<double> NoiseSchedule::readBetaFile(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        const int err = errno;
-        throw Error("cannot open schedule file '" + path + "': " +
-                    (err != 0 ? std::strerror(err) : "unreadable") +
-                    " (give one beta per line, each in (0, 1))");
-    }
+    // kMaxSteps betas of 17 significant digits with comments fit in a few MB.
+    std::istringstream in(readRegularFile(path, kMaxBetaFileBytes, "schedule file"));
     std::vector<double> betas;
     std::string line;
     long lineNo = 0;
@@ -327,8 +322,6 @@ std::vector<double> NoiseSchedule::readBetaFile(const std::string& path)
             throw Error("schedule file '" + path + "' holds more than " +
                         std::to_string(kMaxSteps) + " betas");
     }
-    if (in.bad())
-        throw Error("cannot read schedule file '" + path + "'");
     if (betas.empty())
         throw Error("schedule file '" + path +
                     "' holds no betas; write one beta in (0, 1) per line");

@@ -370,7 +370,7 @@ void TestSchedule::badInput_data()
     QTest::addRow("custom comments only") << custom("betas_comments_only.txt") << 1 << false
                                           << QStringList{"no betas"};
     QTest::addRow("custom missing") << custom("betas_does_not_exist.txt") << 1 << false
-                                    << QStringList{"betas_does_not_exist.txt", "cannot open"};
+                                    << QStringList{"betas_does_not_exist.txt", "does not exist"};
     QTest::addRow("custom no file") << QStringLiteral("custom:") << 1 << false << QStringList{"custom:"};
 }
 
