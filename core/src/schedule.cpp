@@ -30,12 +30,15 @@ std::string formatDouble(double v)
     return os.str();
 }
 
-/// n evenly spaced values from a to b inclusive; n = 1 gives a. Both ends are exact.
+/// n evenly spaced values from a to b inclusive; both ends are exact. n = 1 gives b: a
+/// schedule's values run from t = 1 to t = T, and with one step t = 1 is t = T, the end.
+/// So a one-step schedule obeys the same rule as every other T (its betas, here the end
+/// beta_T, must stay below 1) instead of slipping through with its small start value.
 std::vector<double> linspace(double a, double b, int n)
 {
     std::vector<double> out(static_cast<std::size_t>(n));
     if (n == 1) {
-        out[0] = a;
+        out[0] = b;
         return out;
     }
     for (int i = 0; i < n; ++i)
