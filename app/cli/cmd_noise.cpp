@@ -2,6 +2,7 @@
 #include <ATen/ATen.h>
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,7 +27,7 @@ struct NoiseOptions {
     std::string schedule = "linear";
     int steps = 1000;
     bool zeroTerminalSnr = false;
-    std::string t = "1,250,500,1000";
+    std::vector<int> t;
     std::uint64_t seed = 0;
     bool chain = false;
     std::string out;
@@ -37,12 +38,13 @@ void runNoise(const NoiseOptions& o)
 {
     // Cheap checks first, so bad usage fails before any image is decoded.
     requireExtension("--out", o.out, ".png");
-    if (o.size < 0 || o.size > kMaxNoiseSize)
-        throw UsageError{"--size " + std::to_string(o.size) + " is outside 1.." + std::to_string(kMaxNoiseSize) +
-                         " (0 keeps the image's size)"};
     const NoiseSchedule schedule = NoiseSchedule::fromName(o.schedule, o.steps, o.zeroTerminalSnr);
     const int T = schedule.steps();
-    const std::vector<int> ts = parseIntList("--t", o.t, 1, T, "T = " + std::to_string(T) + " steps");
+    const std::vector<int>& ts = o.t; // in the order given, duplicates kept (one tile each)
+    for (int t : ts)
+        if (t < 1 || t > T)
+            throw UsageError{"--t: " + std::to_string(t) + " is outside 1.." + std::to_string(T) + " (T = " +
+                             std::to_string(T) + " steps)"};
     if (ts.size() > kMaxTiles)
         throw UsageError{"--t lists " + std::to_string(ts.size()) + " timesteps; at most " +
                          std::to_string(kMaxTiles) + " fit in one strip"};
@@ -87,16 +89,21 @@ void addNoiseCommand(CLI::App& app)
     sub->add_option("--size", o->size,
                     "Scale the shorter side to N and centre-crop N x N, 1.." + std::to_string(kMaxNoiseSize) +
                         "; 0 (default) keeps the size")
-        ->check(CLI::Range(0, kMaxNoiseSize))
+        ->transform(integerIn(0, kMaxNoiseSize))
         ->default_val(0);
     sub->add_option("--schedule", o->schedule,
                     "Schedule: linear, cosine, quadratic, sigmoid, scaled-linear or custom:FILE")
         ->default_val("linear");
-    sub->add_option("--steps", o->steps, "Number of diffusion steps T, 1.." + std::to_string(NoiseSchedule::kMaxSteps))
-        ->check(CLI::Range(1, NoiseSchedule::kMaxSteps))
-        ->default_val(1000);
+    addStepsOption(*sub, o->steps);
     sub->add_flag("--zero-terminal-snr", o->zeroTerminalSnr, "Rescale the schedule so alpha_bar_T = 0");
-    sub->add_option("--t", o->t, "Comma-separated timesteps in 1..T, e.g. 1,250,500,1000")->required();
+    sub->add_option("--t", o->t,
+                    "Comma-separated timesteps in 1..T, e.g. 1,250,500,1000; one tile each, in the order given "
+                    "(duplicates kept, empty items skipped), at most " + std::to_string(kMaxTiles))
+        ->delimiter(',')
+        ->allow_extra_args(false) // one value per --t: "1,2", not "1 2"
+        ->transform(integerIn(std::numeric_limits<int>::min(), std::numeric_limits<int>::max(),
+                          "comma-separated integers in 1..T, e.g. 1,250,500"))
+        ->required();
     addSeedOption(*sub, o->seed, "Seed of the Gaussian noise (same seed, same PNG)");
     sub->add_flag("--chain", o->chain,
                   "Walk the Markov chain q(x_t | x_{t-1}) step by step instead of the closed form q(x_t | x_0)");

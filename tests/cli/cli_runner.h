@@ -16,6 +16,11 @@
 #include <memory>
 #include <vector>
 
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace ddpm::test {
 
 /// What one run of the CLI produced.
@@ -70,6 +75,16 @@ inline CliResult runCli(const QStringList& args, int timeoutMs = 60000)
     QProcess process;
     detail::startCli(process, args);
     return detail::finishCli(process, timeoutMs);
+}
+
+/// Makes a FIFO (named pipe) at path; false when it cannot.
+inline bool makeFifo(const QString& path) { return ::mkfifo(QFile::encodeName(path).constData(), 0600) == 0; }
+
+/// Whether path (not followed if a link) is a FIFO.
+inline bool isFifo(const QString& path)
+{
+    struct stat st {};
+    return ::lstat(QFile::encodeName(path).constData(), &st) == 0 && S_ISFIFO(st.st_mode);
 }
 
 /// Runs several independent invocations at once (at most `parallel` at a time) and returns
