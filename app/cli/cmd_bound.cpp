@@ -17,6 +17,7 @@
 #include "ddpm/image_tensor.h"
 #include "ddpm/model.h"
 #include "ddpm/schedule.h"
+#include "progress_line.h"
 
 namespace ddpm::cli {
 
@@ -127,7 +128,8 @@ void runBound(const BoundArgs& args)
     applyThreads(args.threads);
 
     const at::Tensor x0 = loadImages(args);
-    const BoundResult result = evaluateBound(diffusion, *model, x0, options);
+    ProgressLine progress("bound", "t");
+    const BoundResult result = evaluateBound(diffusion, *model, x0, options, progress.callback());
 
     const std::string text = args.format == "json"
                                  ? toJson(args, diffusion, *model, options, result, x0.size(0))

@@ -14,6 +14,7 @@
 #include "ddpm/rng.h"
 #include "ddpm/schedule.h"
 #include "ddpm/strip.h"
+#include "progress_line.h"
 
 namespace ddpm::cli {
 namespace {
@@ -60,7 +61,8 @@ void runNoise(const NoiseOptions& o)
     std::vector<at::Tensor> xs;
     if (o.chain) {
         // One walk of the Markov chain (Eq. 2), fresh noise at every step, read off at each t.
-        xs = diffusion.qSampleChain(x0, ts, rng);
+        ProgressLine progress("chain", "step");
+        xs = diffusion.qSampleChain(x0, ts, rng, nullptr, progress.callback());
     } else {
         // Closed form (Eq. 4) with one noise draw shared by every t, so the strip shows the
         // same eps fading in as alpha_bar_t falls.

@@ -198,6 +198,7 @@ private Q_SLOTS:
         const auto walked = m_results.value("chain");
         QVERIFY2(walked.exitCode == 0, qPrintable(walked.describe()));
         QVERIFY2(closed.exitCode == 0, qPrintable(closed.describe()));
+        QVERIFY2(walked.err.isEmpty(), qPrintable(walked.err)); // no progress line: stderr is not a terminal
         const Image a = ddpm::loadImage(out("closed.png").toStdString());
         const Image b = ddpm::loadImage(out("chain.png").toStdString());
         QCOMPARE(b.width, a.width);
@@ -250,6 +251,21 @@ private Q_SLOTS:
         // One noise draw for every tile: the same t twice gives the same pixels, t = 1 others.
         QVERIFY(tileOf(strip, layout, 1, 16, 16).pixels == tileOf(strip, layout, 3, 16, 16).pixels);
         QVERIFY(tileOf(strip, layout, 1, 16, 16).pixels != tileOf(strip, layout, 2, 16, 16).pixels);
+    }
+
+    /// On a terminal the chain shows its progress on stderr (and clears it when done).
+    void chainProgressOnTerminal()
+    {
+        const auto r = ddpm::test::runCliOnTerminal({"noise", "--image", fixture("gradient_48x40.png"), "--size", "8",
+                                                     "--steps", "300", "--t", "1,300", "--chain", "--threads", "1",
+                                                     "--out", out("terminal.png")});
+        if (!r.finished && r.err == "no pseudo-terminal")
+            QSKIP("no pseudo-terminal on this machine");
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains("chain: step 300/300 (100%)"), qPrintable(r.err)); // the last step is always drawn
+        QVERIFY2(r.err.startsWith("\r"), qPrintable(r.err));
+        QVERIFY2(r.err.endsWith("\r\033[K"), qPrintable(r.err));
+        QVERIFY(QFile::exists(out("terminal.png")));
     }
 
     void help()
