@@ -86,6 +86,8 @@ const std::vector<BadCase>& badCases()
         {"image fifo", {"--image", "@DIR@/in.fifo", "--t", "1"}, "is a FIFO (named pipe), not a regular file"},
         {"image device", {"--image", "/dev/null", "--t", "1"}, "'/dev/null' is a character device, not a regular file"},
         {"image directory", {"--image", "@DIR@", "--t", "1"}, "is a directory"},
+        // 64 tiles of 4096 x 4096 RGB need about 23 GiB: over the fixed 16 GiB cap on any machine.
+        {"too much memory", {"--image", "@GOOD@", "--size", "4096", "--t", "@64T@"}, "more than the limit of 16 GiB"},
         {"output fifo", {"--image", "@GOOD@", "--t", "1", "--out", "@DIR@/out.fifo.png"}, "FIFO"},
         {"non-png out", {"--image", "@GOOD@", "--t", "1", "--out", "@DIR@/strip.jpg"}, ".png"},
     };
