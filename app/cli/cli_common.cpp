@@ -3,12 +3,16 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
-#include <cstdlib>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <iostream>
+#include <limits>
+#include <system_error>
 
 #include "ddpm/atomic_file.h"
 #include "ddpm/runtime.h"
+#include "ddpm/schedule.h"
 
 namespace ddpm::cli {
 
@@ -19,25 +23,117 @@ void applyThreads(int threads)
     setThreadCount(threads == 0 ? probeThreadCount() : threads);
 }
 
+namespace {
+
+/// Text without the spaces and tabs around it.
+std::string trimmed(const std::string& text)
+{
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string::npos)
+        return {};
+    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
+/// Whether value (sign and magnitude) lies in lo..hi.
+bool inRange(bool negative, unsigned long long magnitude, long long lo, unsigned long long hi)
+{
+    if (negative && magnitude != 0) { // "-0" is 0
+        if (lo >= 0)
+            return false;
+        // -lo without overflow for lo = LLONG_MIN.
+        return magnitude <= static_cast<unsigned long long>(-(lo + 1)) + 1;
+    }
+    return magnitude <= hi && (lo <= 0 || magnitude >= static_cast<unsigned long long>(lo));
+}
+
+} // namespace
+
+CLI::Validator integerIn(long long lo, unsigned long long hi, const std::string& expected)
+{
+    const std::string range = std::to_string(lo) + ".." + std::to_string(hi);
+    const std::string use = expected.empty() ? "an integer in " + range : expected;
+    return CLI::Validator(
+        [lo, hi, range, use, expected](std::string& text) -> std::string {
+            text = trimmed(text);
+            const bool negative = !text.empty() && text.front() == '-';
+            const size_t digits = !text.empty() && (text.front() == '-' || text.front() == '+') ? 1 : 0;
+            unsigned long long magnitude = 0;
+            const char* first = text.data() + digits;
+            const char* last = text.data() + text.size();
+            const auto [end, ec] = std::from_chars(first, last, magnitude);
+            if (first == last || end != last || (ec != std::errc() && ec != std::errc::result_out_of_range))
+                return "'" + text + "' is not a whole number; use " + use;
+            if (ec == std::errc::result_out_of_range || !inRange(negative, magnitude, lo, hi))
+                return expected.empty() ? text + " is outside " + range : text + " is out of range; use " + expected;
+            return {};
+        },
+        expected.empty() ? range : std::string()); // help: "--steps INT:1..100000=1000"
+}
+
+CLI::Validator numberIn(double lo, double hi)
+{
+    auto show = [](double v) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", v);
+        return std::string(text);
+    };
+    const std::string range = show(lo) + ".." + show(hi);
+    return CLI::Validator(
+        [lo, hi, range](std::string& text) -> std::string {
+            text = trimmed(text);
+            double value = 0;
+            const char* first = text.data();
+            const char* last = text.data() + text.size();
+            const auto [end, ec] = std::from_chars(first, last, value);
+            if (first == last || end != last || ec != std::errc() || !std::isfinite(value))
+                return "'" + text + "' is not a number; use a number in " + range;
+            if (value < lo || value > hi)
+                return text + " is outside " + range;
+            return {};
+        },
+        range);
+}
+
+CLI::Validator oneOf(const std::vector<std::string>& names)
+{
+    const CLI::Validator member = CLI::IsMember(names);
+    std::string list;
+    for (size_t i = 0; i < names.size(); ++i)
+        list += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+    return CLI::Validator(
+        [member, list](std::string& text) -> std::string {
+            std::string problem;
+            try {
+                problem = member(text);
+            } catch (const CLI::ValidationError& e) {
+                problem = e.what();
+            }
+            return problem.empty() ? problem : "'" + text + "' is not known; use " + list;
+        },
+        member.get_description());
+}
+
 CLI::Option* addThreadsOption(CLI::App& sub, int& threads)
 {
     return sub.add_option("--threads", threads,
                           "CPU threads for tensor work, 1..256; 0 (default) picks the fastest by a short probe")
-        ->check(CLI::Range(0, 256))
+        ->transform(integerIn(0, 256))
         ->default_val(0);
 }
 
 CLI::Option* addSeedOption(CLI::App& sub, std::uint64_t& seed, const std::string& help)
 {
-    const CLI::Validator nonNegative(
-        [](std::string& text) -> std::string {
-            const auto first = text.find_first_not_of(" \t");
-            if (first != std::string::npos && text[first] == '-')
-                return "seed " + text + " is negative; use an integer 0..18446744073709551615";
-            return {};
-        },
-        "");
-    return sub.add_option("--seed", seed, help + ", 0..2^64-1")->check(nonNegative)->default_val(0);
+    return sub.add_option("--seed", seed, help + ", 0..2^64-1")
+        ->transform(integerIn(0, std::numeric_limits<std::uint64_t>::max()))
+        ->default_val(0);
+}
+
+CLI::Option* addStepsOption(CLI::App& sub, int& steps)
+{
+    return sub.add_option("--steps", steps,
+                          "Number of diffusion steps T, 1.." + std::to_string(NoiseSchedule::kMaxSteps))
+        ->transform(integerIn(1, NoiseSchedule::kMaxSteps))
+        ->default_val(1000);
 }
 
 void setExample(CLI::App& sub, const std::string& example)
@@ -67,36 +163,6 @@ void requireExtension(const std::string& option, const std::string& path, const 
     const std::string e = lower(extension);
     if (p.size() <= e.size() || p.compare(p.size() - e.size(), e.size(), e) != 0 || p.back() == '/')
         throw UsageError{option + " '" + path + "' must be a file name ending in " + extension};
-}
-
-std::vector<int> parseIntList(const std::string& option, const std::string& text, int lo, int hi,
-                              const std::string& what)
-{
-    const std::string range = std::to_string(lo) + ".." + std::to_string(hi) + (what.empty() ? "" : " (" + what + ")");
-    std::vector<int> values;
-    size_t start = 0;
-    while (true) {
-        const size_t comma = text.find(',', start);
-        std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        const auto notSpace = [](unsigned char c) { return !std::isspace(c); };
-        item.erase(item.begin(), std::find_if(item.begin(), item.end(), notSpace));
-        item.erase(std::find_if(item.rbegin(), item.rend(), notSpace).base(), item.end());
-        if (item.empty())
-            throw UsageError{option + " '" + text + "' has an empty item; give comma-separated integers in " + range +
-                             ", e.g. 1,250,500"};
-        errno = 0;
-        char* end = nullptr;
-        const long long value = std::strtoll(item.c_str(), &end, 10);
-        if (end == item.c_str() || *end != '\0')
-            throw UsageError{option + ": '" + item + "' is not an integer; give comma-separated integers in " + range};
-        if (errno == ERANGE || value < lo || value > hi)
-            throw UsageError{option + ": " + item + " is outside " + range};
-        values.push_back(static_cast<int>(value));
-        if (comma == std::string::npos)
-            break;
-        start = comma + 1;
-    }
-    return values;
 }
 
 } // namespace ddpm::cli

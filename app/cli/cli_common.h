@@ -51,12 +51,35 @@ void addBenchCommand(CLI::App& app);
 /// uses the fastest count; 1..256 sets that count. Throws UsageError outside 0..256.
 void applyThreads(int threads);
 
+/// A CLI11 check that an option's value is a whole number in lo..hi (spaces around it are
+/// dropped), with messages that say what is expected; CLI11 prints them after the option name:
+///   --steps: '1000abc' is not a whole number; use an integer in 1..100000
+///   --steps: 0 is outside 1..100000
+/// expected, when given, replaces "an integer in lo..hi" in the first message and is named in
+/// the second ("--t: 99999999999 is out of range; use comma-separated integers in 1..T").
+/// Add it with ->transform(), not ->check(): CLI11 lets only a transform drop the spaces.
+/// Works for each item of a list option (->delimiter(',')).
+CLI::Validator integerIn(long long lo, unsigned long long hi, const std::string& expected = {});
+
+/// The same for a decimal number in lo..hi (e.g. "1e-4"; nan and inf refused):
+///   --lr: 'fast' is not a number; use a number in 1e-08..1
+CLI::Validator numberIn(double lo, double hi);
+
+/// CLI::IsMember(names) with a message that lists the choices:
+///   --format: 'xml' is not known; use csv or json
+CLI::Validator oneOf(const std::vector<std::string>& names);
+
 /// Adds "--threads N" (0..256, default 0 = probe) bound to threads.
 CLI::Option* addThreadsOption(CLI::App& sub, int& threads);
 
-/// Adds "--seed S" (an integer 0..2^64-1, default 0) bound to seed; a negative value is refused
-/// with a short message (CLI11 would otherwise wrap it around).
+/// Adds "--seed S" bound to seed, the one seed option of every command: an integer
+/// 0..2^64-1 (default 0); anything else, a negative number or 2^64 and above included, is
+/// refused with the range (CLI11 alone would wrap -1 around or clamp 2^64).
 CLI::Option* addSeedOption(CLI::App& sub, std::uint64_t& seed, const std::string& help);
+
+/// Adds "--steps T", the diffusion's number of steps (1..NoiseSchedule::kMaxSteps, default
+/// 1000), as schedule, noise and bound take it.
+CLI::Option* addStepsOption(CLI::App& sub, int& steps);
 
 /// Sets the subcommand's help footer to "Example:\n  <example>" (every subcommand has one).
 void setExample(CLI::App& sub, const std::string& example);
@@ -66,11 +89,5 @@ void writeOutput(const std::string& path, const std::string& text);
 
 /// Throws UsageError unless path ends in extension (".png", compared case-insensitively).
 void requireExtension(const std::string& option, const std::string& path, const std::string& extension);
-
-/// Parses "1,250,500,1000" (spaces allowed around numbers) into integers, each in lo..hi.
-/// Throws UsageError naming option, the bad item and the allowed range; what names the
-/// range in messages (e.g. "T = 1000 steps").
-std::vector<int> parseIntList(const std::string& option, const std::string& text, int lo, int hi,
-                              const std::string& what = {});
 
 } // namespace ddpm::cli

@@ -79,8 +79,6 @@ TrainingData benchData(const BenchArgs& args, std::int64_t count)
 
 void runBench(const BenchArgs& args)
 {
-    if (!(args.seconds >= 0.5 && args.seconds <= 3600))
-        throw UsageError{"--seconds " + std::to_string(args.seconds) + " is outside 0.5..3600"};
     applyThreads(args.threads);
     TrainConfig config;
     config.data = "benchmark";
@@ -131,14 +129,15 @@ void addBenchCommand(CLI::App& app)
 {
     auto* sub = app.add_subcommand("bench", "Time the training step and the sampling step of a model preset");
     auto o = std::make_shared<BenchArgs>();
-    sub->add_option("--model", o->model, "unet or mlp")->check(CLI::IsMember({"unet", "mlp"}))->default_val(o->model);
+    sub->add_option("--model", o->model, "unet or mlp")->check(oneOf({"unet", "mlp"}))->default_val(o->model);
     sub->add_option("--preset", o->preset, "unet tiny|small|cifar10, mlp tiny|base (default tiny)");
-    sub->add_option("--batch", o->batch, "Batch size (items per step)")->check(CLI::Range(1, 65536))->default_val(o->batch);
+    sub->add_option("--batch", o->batch, "Batch size (items per step)")->transform(integerIn(1, 65536))->default_val(o->batch);
     addThreadsOption(*sub, o->threads);
-    sub->add_option("--what", o->what, "train, sample or both")->check(CLI::IsMember({"train", "sample", "both"}))
+    sub->add_option("--what", o->what, "train, sample or both")->check(oneOf({"train", "sample", "both"}))
         ->default_val(o->what);
-    sub->add_option("--seconds", o->seconds, "Timed seconds per part (5 windows), 0.5..3600")->default_val(o->seconds);
-    sub->add_option("--device", o->device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+    sub->add_option("--seconds", o->seconds, "Timed seconds per part (5 windows)")
+        ->transform(numberIn(0.5, 3600))->default_val(o->seconds);
+    sub->add_option("--device", o->device, "auto, cpu or cuda")->check(oneOf({"auto", "cpu", "cuda"}))
         ->default_val(o->device);
     setExample(*sub, "ddpm bench --model unet --preset tiny --batch 64 --threads 2 --what train");
     sub->callback([o] { runBench(*o); });

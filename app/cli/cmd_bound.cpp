@@ -17,6 +17,7 @@
 #include "ddpm/image_tensor.h"
 #include "ddpm/model.h"
 #include "ddpm/schedule.h"
+#include "progress_line.h"
 
 namespace ddpm::cli {
 
@@ -120,20 +121,12 @@ void runBound(const BoundArgs& args)
         throw UsageError{"give exactly one of --image FILE or --data SPEC"};
     if (args.model.empty())
         throw UsageError{"--model is required: zero (the baseline that predicts no noise), a checkpoint or a run directory"};
-    if (args.format != "json" && args.format != "csv")
-        throw UsageError{"--format " + args.format + " is not known; use json or csv"};
-    if (args.images < 1)
-        throw UsageError{"--images " + std::to_string(args.images) + " must be at least 1"};
-    if (args.size < 0)
-        throw UsageError{"--size " + std::to_string(args.size) + " must be 0 (keep the size) or a side length in pixels"};
 
     BoundOptions options;
     options.variance = parseVarianceKind(args.variance);
     options.clipDenoised = args.clipDenoised;
     options.samples = args.samples;
     options.seed = args.seed;
-    if (options.samples < 1 || options.samples > 1000)
-        throw UsageError{"--samples " + std::to_string(options.samples) + " is outside 1..1000"};
 
     std::unique_ptr<DenoiseModel> model = makeModel(args.model, args.raw);
     const NoiseSchedule* trained = model->schedule();
@@ -151,7 +144,8 @@ void runBound(const BoundArgs& args)
     applyThreads(args.threads);
 
     const at::Tensor x0 = loadImages(args);
-    const BoundResult result = evaluateBound(diffusion, *model, x0, options);
+    ProgressLine progress("bound", "t");
+    const BoundResult result = evaluateBound(diffusion, *model, x0, options, progress.callback());
 
     const std::string text = args.format == "json"
                                  ? toJson(args, diffusion, *model, options, result, x0.size(0))
@@ -172,22 +166,28 @@ void addBoundCommand(CLI::App& app)
     sub->add_option("--model", o->model, "zero (the baseline that predicts no noise), a checkpoint file or a run directory (required)");
     auto* schedule = sub->add_option("--schedule", o->schedule, "Noise schedule: linear, cosine, quadratic, sigmoid, scaled-linear or custom:FILE")
         ->default_val("linear");
-    auto* steps = sub->add_option("--steps", o->steps, "Number of diffusion steps T, 1.." + std::to_string(NoiseSchedule::kMaxSteps))
-        ->check(CLI::Range(1, NoiseSchedule::kMaxSteps))
-        ->default_val(1000);
+    auto* steps = addStepsOption(*sub, o->steps);
     auto* zts = sub->add_flag("--zero-terminal-snr", o->zeroTerminalSnr, "Rescale the schedule so alpha_bar_T = 0");
     auto* variance = sub->add_option("--variance", o->variance,
                                      "p_theta's fixed variance: small (posterior variance) or large (beta_t); "
                                      "a checkpoint's by default")
+        ->check(oneOf({"small", "large"}))
         ->default_val("small");
     sub->add_flag("--raw", o->raw, "Use a checkpoint's trained weights instead of their EMA");
     sub->add_flag("--clip-denoised", o->clipDenoised, "Clamp the predicted x_0 to [-1, 1] before the posterior mean");
-    sub->add_option("--samples", o->samples, "Noise draws K averaged per t, 1..1000")->default_val(1);
-    sub->add_option("--seed", o->seed, "Random seed")->default_val(0);
+    sub->add_option("--samples", o->samples, "Noise draws K averaged per t, 1..1000")
+        ->transform(integerIn(1, 1000))
+        ->default_val(1);
+    addSeedOption(*sub, o->seed, "Seed of the noise draws (same seed, same numbers)");
     sub->add_option("--format", o->format, "Output format: json (terms and totals) or csv (t,bpd,l_simple rows)")
+        ->check(oneOf({"json", "csv"}))
         ->default_val("json");
-    sub->add_option("--size", o->size, "Scale and centre-crop images to N x N (0 keeps the size)")->default_val(0);
-    sub->add_option("--images", o->images, "With --data: how many images to average over")->default_val(1);
+    sub->add_option("--size", o->size, "Scale and centre-crop images to N x N, 1..16384 (0, the default, keeps the size)")
+        ->transform(integerIn(0, 16384))
+        ->default_val(0);
+    sub->add_option("--images", o->images, "With --data: how many images to average over, 1..100000000")
+        ->transform(integerIn(1, 100'000'000))
+        ->default_val(1);
     sub->add_option("--out", o->out, "Write to this file (atomically) instead of standard output");
     addThreadsOption(*sub, o->threads);
     setExample(*sub, "ddpm bound --image cat.png --size 32 --model zero --steps 1000 --samples 4 --format json");

@@ -39,13 +39,11 @@ void addScheduleCommand(CLI::App& app)
                                                "coefficients, SNR) for t = 1..T as CSV or JSON");
     auto o = std::make_shared<ScheduleOptions>();
     sub->add_option("--schedule", o->schedule, "Schedule: " + scheduleNames())->default_val("linear");
-    sub->add_option("--steps", o->steps, "Number of diffusion steps T, 1.." + std::to_string(NoiseSchedule::kMaxSteps))
-        ->check(CLI::Range(1, NoiseSchedule::kMaxSteps))
-        ->default_val(1000);
+    addStepsOption(*sub, o->steps);
     sub->add_flag("--zero-terminal-snr", o->zeroTerminalSnr,
                   "Rescale so alpha_bar_T = 0 (Lin et al. 2024: common diffusion schedules are flawed)");
     sub->add_option("--format", o->format, "Output format: csv or json")
-        ->check(CLI::IsMember({"csv", "json"}))
+        ->check(oneOf({"csv", "json"}))
         ->default_val("csv");
     sub->add_option("--out", o->out, "Write to this file (atomically) instead of standard output");
     setExample(*sub, "ddpm schedule --schedule cosine --steps 1000 --format json --out cosine.json");

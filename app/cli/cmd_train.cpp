@@ -165,49 +165,49 @@ void addTrainCommand(CLI::App& app)
                     "Data spec: fashion-mnist[:train|:test], mnist:DIR, folder:DIR, image:FILE or toy:NAME")
         ->default_val(c.data);
     auto* steps = sub->add_option("--steps", o->steps, "Training steps in all (with --resume: the new total)")
-        ->check(CLI::Range(1LL, 1000000000LL));
+        ->transform(integerIn(1, 1000000000));
     sub->add_option("--out", o->out, "Run directory to create (config.json, metrics.csv, checkpoints/, samples/)");
     sub->add_option("--resume", o->resume, "Continue the run in this directory from its newest checkpoint");
     sub->add_option("--model", c.model, "unet (images) or mlp (2-D points); default from the data")
-        ->check(CLI::IsMember({"unet", "mlp"}));
+        ->check(oneOf({"unet", "mlp"}));
     sub->add_option("--preset", c.preset, "Model preset: unet tiny|small|cifar10, mlp base|tiny; default tiny / base");
     sub->add_option("--size", c.imageSize, "Resize and centre-crop images to N x N (0 keeps their size)")
-        ->check(CLI::Range(0, 1024))->default_val(0);
+        ->transform(integerIn(0, 1024))->default_val(0);
     sub->add_option("--prediction", c.prediction, "What the net predicts: eps, x0 or v")
-        ->check(CLI::IsMember({"eps", "x0", "v"}))->default_val(c.prediction);
+        ->check(oneOf({"eps", "x0", "v"}))->default_val(c.prediction);
     sub->add_option("--variance", c.variance, "Reverse variance: small, large, learned or learned-range")
-        ->check(CLI::IsMember({"small", "large", "learned", "learned-range"}))->default_val(c.variance);
+        ->check(oneOf({"small", "large", "learned", "learned-range"}))->default_val(c.variance);
     sub->add_option("--loss", c.loss, "simple (L_simple), vlb (the bound) or hybrid (L_simple + 0.001 L_vlb)")
-        ->check(CLI::IsMember({"simple", "vlb", "hybrid"}))->default_val(c.loss);
+        ->check(oneOf({"simple", "vlb", "hybrid"}))->default_val(c.loss);
     sub->add_option("--t-sampling", c.tSampling, "How t is drawn: uniform or importance")
-        ->check(CLI::IsMember({"uniform", "importance"}))->default_val(c.tSampling);
+        ->check(oneOf({"uniform", "importance"}))->default_val(c.tSampling);
     sub->add_option("--schedule", c.schedule, "Noise schedule: linear, cosine, quadratic, sigmoid, scaled-linear or custom:FILE")
         ->default_val(c.schedule);
     sub->add_option("--diffusion-steps", c.diffusionSteps, "The diffusion's T")
-        ->check(CLI::Range(2, 100000))->default_val(c.diffusionSteps);
+        ->transform(integerIn(2, 100000))->default_val(c.diffusionSteps);
     sub->add_flag("--zero-terminal-snr", c.zeroTerminalSnr, "Rescale the schedule so alpha_bar_T = 0 (needs --prediction v)");
-    sub->add_option("--batch", c.batch, "Batch size (default 64 for images, 256 for points)")->check(CLI::Range(1, 65536));
+    sub->add_option("--batch", c.batch, "Batch size (default 64 for images, 256 for points)")->transform(integerIn(1, 65536));
     sub->add_option("--lr", c.lr, "Peak learning rate of AdamW (default 2e-4 for images, 1e-3 for points)")
-        ->check(CLI::Range(1e-8, 1.0));
+        ->transform(numberIn(1e-8, 1.0));
     sub->add_option("--warmup", c.warmup, "Steps of linear learning-rate warm-up")
-        ->check(CLI::Range(0, 10000000))->default_val(c.warmup);
-    sub->add_option("--weight-decay", c.weightDecay, "AdamW weight decay")->check(CLI::Range(0.0, 1.0))->default_val(c.weightDecay);
+        ->transform(integerIn(0, 10000000))->default_val(c.warmup);
+    sub->add_option("--weight-decay", c.weightDecay, "AdamW weight decay")->transform(numberIn(0.0, 1.0))->default_val(c.weightDecay);
     sub->add_option("--grad-clip", c.gradClip, "Clip the gradient norm to this (0 = off)")
-        ->check(CLI::Range(0.0, 1e6))->default_val(c.gradClip);
+        ->transform(numberIn(0.0, 1e6))->default_val(c.gradClip);
     sub->add_option("--ema", c.emaDecay, "EMA decay of the weights (warmed up as min(decay, (1+n)/(10+n)))")
-        ->check(CLI::Range(0.0, 1.0))->default_val(c.emaDecay);
+        ->transform(numberIn(0.0, 1.0))->default_val(c.emaDecay);
     sub->add_flag("--flip", c.flip, "Random horizontal flips of the images");
     addSeedOption(*sub, c.seed, "Random seed of the run (net, data order, noise)");
     auto* threads = addThreadsOption(*sub, c.threads);
     auto* device = sub->add_option("--device", c.device, "auto, cpu or cuda")
-        ->check(CLI::IsMember({"auto", "cpu", "cuda"}))->default_val(c.device);
+        ->check(oneOf({"auto", "cpu", "cuda"}))->default_val(c.device);
     sub->add_option("--checkpoint-every", c.checkpointEvery, "Save a checkpoint every N steps")
-        ->check(CLI::Range(1LL, 1000000000LL))->default_val(c.checkpointEvery);
-    sub->add_option("--keep", c.keep, "Checkpoints kept (the newest K)")->check(CLI::Range(1, 1000))->default_val(c.keep);
+        ->transform(integerIn(1, 1000000000))->default_val(c.checkpointEvery);
+    sub->add_option("--keep", c.keep, "Checkpoints kept (the newest K)")->transform(integerIn(1, 1000))->default_val(c.keep);
     sub->add_option("--sample-every", c.sampleEvery, "EMA sample grid every N steps (0 = never)")
-        ->check(CLI::Range(0LL, 1000000000LL))->default_val(c.sampleEvery);
+        ->transform(integerIn(0, 1000000000))->default_val(c.sampleEvery);
     sub->add_option("--log-every", c.logEvery, "A metrics.csv row every N steps")
-        ->check(CLI::Range(1LL, 1000000000LL))->default_val(c.logEvery);
+        ->transform(integerIn(1, 1000000000))->default_val(c.logEvery);
     setExample(*sub, "ddpm train --data fashion-mnist --steps 100000 --out run\n"
                      "  ddpm train --data toy:moons --steps 3000 --out moons\n"
                      "  ddpm train --resume run");

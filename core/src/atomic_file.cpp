@@ -1,10 +1,9 @@
-// Atomic file writes (temp file beside the target, fsync, rename) and capped whole-file reads.
+// Atomic file writes: temp file beside the target (the end of any symbolic link chain), fsync, rename.
 #include "ddpm/atomic_file.h"
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "ddpm/error.h"
+#include "ddpm/regular_file.h"
 
 namespace ddpm {
 namespace {
@@ -27,6 +27,41 @@ std::string directoryOf(const std::string& path)
     if (slash == 0)
         return "/";
     return path.substr(0, slash);
+}
+
+/// Refuses a write target (path, reached as target) that exists with the given mode and is
+/// not a regular file: renaming over it would replace a directory, device or FIFO node.
+void checkWritable(const std::string& path, const std::string& target, mode_t mode)
+{
+    if (S_ISREG(mode))
+        return;
+    const std::string via = target == path ? std::string() : " (a link to '" + target + "')";
+    throw Error("cannot write '" + path + "'" + via + ": it is " + fileKindName(mode) +
+                ", not a regular file; give the name of a file to write");
+}
+
+/// The file a write to path lands in: path itself, or the end of its chain of symbolic links
+/// (a relative link resolved against the directory of the link). Throws when the chain loops
+/// or the end exists and is not a regular file; a missing end is fine (it will be created).
+std::string writeTarget(const std::string& path)
+{
+    std::string current = path;
+    for (int links = 0; links <= 40; ++links) {
+        struct stat st {};
+        if (::lstat(current.c_str(), &st) != 0)
+            return current; // missing (or unreachable: mkstemp then reports why)
+        if (!S_ISLNK(st.st_mode)) {
+            checkWritable(path, current, st.st_mode);
+            return current;
+        }
+        std::vector<char> buffer(static_cast<size_t>(st.st_size > 0 ? st.st_size : 255) + 1);
+        const ssize_t n = ::readlink(current.c_str(), buffer.data(), buffer.size());
+        if (n <= 0 || static_cast<size_t>(n) >= buffer.size())
+            return current;
+        const std::string link(buffer.data(), static_cast<size_t>(n));
+        current = link.front() == '/' ? link : directoryOf(current) + "/" + link;
+    }
+    throw Error("cannot write '" + path + "': too many levels of symbolic links");
 }
 
 /// Owns an open temp file; removes it unless release() was called.
@@ -81,11 +116,9 @@ void writeFileAtomic(const std::string& path, const std::string& bytes)
 {
     if (path.empty())
         throw Error("cannot write a file with an empty name");
-    struct stat st {};
-    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-        throw Error("cannot write '" + path + "': it is a directory");
+    const std::string target = writeTarget(path);
 
-    TempFile temp(path);
+    TempFile temp(target);
     const auto fail = [&](int err) { throw Error("cannot write '" + path + "': " + systemReason(err)); };
 
     const char* data = bytes.data();
@@ -104,48 +137,19 @@ void writeFileAtomic(const std::string& path, const std::string& bytes)
         fail(errno);
     if (const int err = temp.close(); err != 0)
         fail(err);
-    if (::rename(temp.name(), path.c_str()) != 0)
+    // The target may have changed while we wrote: never rename over anything but a file.
+    if (struct stat st {}; ::lstat(target.c_str(), &st) == 0)
+        checkWritable(path, target, st.st_mode);
+    if (::rename(temp.name(), target.c_str()) != 0)
         fail(errno);
     temp.release();
 
     // Make the rename itself durable; a failure here does not undo the write.
-    const int dirFd = ::open(directoryOf(path).c_str(), O_RDONLY | O_DIRECTORY);
+    const int dirFd = ::open(directoryOf(target).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dirFd >= 0) {
         ::fsync(dirFd);
         ::close(dirFd);
     }
-}
-
-std::string readFile(const std::string& path, long long maxBytes)
-{
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-        const int err = errno;
-        throw Error("cannot read '" + path + "': " + systemReason(err));
-    }
-    if (S_ISDIR(st.st_mode))
-        throw Error("cannot read '" + path + "': it is a directory, not a file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        const int err = errno;
-        throw Error("cannot read '" + path + "': " + systemReason(err));
-    }
-    if (S_ISREG(st.st_mode) && st.st_size > maxBytes)
-        throw Error("cannot read '" + path + "': it has " + std::to_string(st.st_size) +
-                    " bytes, more than the limit of " + std::to_string(maxBytes));
-    std::string bytes;
-    if (S_ISREG(st.st_mode))
-        bytes.reserve(static_cast<size_t>(st.st_size));
-    char buffer[65536];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        bytes.append(buffer, static_cast<size_t>(in.gcount()));
-        if (static_cast<long long>(bytes.size()) > maxBytes)
-            throw Error("cannot read '" + path + "': it is larger than the limit of " +
-                        std::to_string(maxBytes) + " bytes");
-    }
-    if (in.bad())
-        throw Error("cannot read '" + path + "': a read error occurred");
-    return bytes;
 }
 
 } // namespace ddpm

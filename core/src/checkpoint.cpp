@@ -12,6 +12,7 @@
 
 #include "ddpm/atomic_file.h"
 #include "ddpm/error.h"
+#include "ddpm/regular_file.h"
 
 namespace ddpm {
 
@@ -203,7 +204,7 @@ CheckpointFile readCheckpoint(const std::string& path)
         throw Error("checkpoint " + path + " not found");
     if (!fs::is_regular_file(path, ec))
         throw Error(path + " is not a regular file, so not a checkpoint");
-    return parseCheckpoint(readFile(path, kMaxCheckpointBytes), "checkpoint " + path);
+    return parseCheckpoint(readRegularFile(path, kMaxCheckpointBytes, "checkpoint"), "checkpoint " + path);
 }
 
 std::string checkpointFileName(long long step)

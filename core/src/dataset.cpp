@@ -122,7 +122,9 @@ at::Tensor loadFashionMnist(const std::string& split, const DataLoadOptions& opt
 std::string findMnistFile(const std::string& path)
 {
     std::error_code ec;
-    if (fs::is_regular_file(path, ec))
+    // Anything but a directory is read as the IDX file itself; the reader refuses a FIFO or
+    // a device by name.
+    if (fs::exists(path, ec) && !fs::is_directory(path, ec))
         return path;
     if (!fs::is_directory(path, ec))
         throw Error("mnist:" + path

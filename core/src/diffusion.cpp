@@ -132,7 +132,8 @@ at::Tensor Diffusion::qStep(const at::Tensor& xPrev, const at::Tensor& t, const 
 }
 
 std::vector<at::Tensor> Diffusion::qSampleChain(const at::Tensor& x0, const std::vector<int>& ts,
-                                                Rng& rng, const std::atomic<bool>* stop) const
+                                                Rng& rng, const std::atomic<bool>* stop,
+                                                const ProgressFn& progress) const
 {
     if (ts.empty()) return {};
     for (int t : ts)
@@ -149,8 +150,15 @@ std::vector<at::Tensor> Diffusion::qSampleChain(const at::Tensor& x0, const std:
     order.erase(std::unique(order.begin(), order.end()), order.end());
     std::vector<at::Tensor> reached;
     reached.reserve(order.size());
-    for (int t : order)
-        reached.push_back(chain.walkTo(t, stop));
+    // walkTo counts the steps of one call (done of callTotal, ending at t); report the step
+    // reached, t - callTotal + done, of the whole walk.
+    const long long total = order.back();
+    for (int t : order) {
+        ProgressFn stepDone;
+        if (progress)
+            stepDone = [&](long long done, long long callTotal) { progress(t - callTotal + done, total); };
+        reached.push_back(chain.walkTo(t, stop, stepDone));
+    }
     std::vector<at::Tensor> out;
     out.reserve(ts.size());
     for (int t : ts)

@@ -4,13 +4,13 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
+#include <limits>
 #include <memory>
-#include <system_error>
 
 #include <zlib.h>
 
 #include "ddpm/error.h"
+#include "ddpm/regular_file.h"
 
 namespace ddpm {
 
@@ -65,15 +65,13 @@ IdxImages readIdxImages(const std::string& path, std::int64_t limit)
     if (limit < 0)
         throw Error(
             "IDX limit " + std::to_string(limit) + " is negative; use 0 for all images or a positive count");
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec))
-        throw Error("IDX file '" + path + "' does not exist");
-    if (!std::filesystem::is_regular_file(path, ec))
-        throw Error("IDX path '" + path + "' is not a regular file");
-
-    GzHandle file(gzopen(path.c_str(), "rb"));
+    // Only regular files (a FIFO would block, a device never ends). No size limit: only the
+    // bytes `limit` images need are read, at most kMaxIdxBytes of pixels.
+    RegularFile regular(path, std::numeric_limits<std::int64_t>::max(), "IDX file");
+    GzHandle file(gzdopen(regular.fd(), "rb"));
     if (!file)
-        throw Error("IDX file '" + path + "' cannot be opened (check its permissions)");
+        throw Error("IDX file '" + path + "' cannot be opened: out of memory");
+    regular.release(); // gzclose closes the descriptor
     gzbuffer(file.get(), 1 << 17);
 
     unsigned char header[16];

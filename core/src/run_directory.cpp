@@ -14,6 +14,7 @@
 
 #include "ddpm/atomic_file.h"
 #include "ddpm/error.h"
+#include "ddpm/regular_file.h"
 #include "ddpm/trainer.h"
 
 namespace ddpm {
@@ -122,7 +123,7 @@ void RunDirectory::truncateMetrics(long long step) const
     const std::string path = (fs::path(m_dir) / "metrics.csv").string();
     std::string text;
     try {
-        text = readFile(path, 1LL << 30);
+        text = readRegularFile(path, 1LL << 30, "metrics file");
     } catch (const Error&) {
         text.clear();
     }

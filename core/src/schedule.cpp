@@ -3,22 +3,22 @@
 #include "ddpm/schedule.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <functional>
 #include <sstream>
 #include <system_error>
 
 #include "ddpm/error.h"
+#include "ddpm/regular_file.h"
 
 namespace ddpm {
 
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
+/// Largest custom schedule file read (16 MiB).
+constexpr std::int64_t kMaxBetaFileBytes = std::int64_t(16) << 20;
 constexpr std::size_t kQuantityCount = static_cast<std::size_t>(Quantity::LogSnr) + 1;
 
 std::string formatDouble(double v)
@@ -30,12 +30,15 @@ std::string formatDouble(double v)
     return os.str();
 }
 
-/// n evenly spaced values from a to b inclusive; n = 1 gives a. Both ends are exact.
+/// n evenly spaced values from a to b inclusive; both ends are exact. n = 1 gives b: a
+/// schedule's values run from t = 1 to t = T, and with one step t = 1 is t = T, the end.
+/// So a one-step schedule obeys the same rule as every other T (its betas, here the end
+/// beta_T, must stay below 1) instead of slipping through with its small start value.
 std::vector<double> linspace(double a, double b, int n)
 {
     std::vector<double> out(static_cast<std::size_t>(n));
     if (n == 1) {
-        out[0] = a;
+        out[0] = b;
         return out;
     }
     for (int i = 0; i < n; ++i)
@@ -293,13 +296,8 @@ NoiseSchedule NoiseSchedule::fromBetas(std::vector<double> betas, std::string na
 
 std::vector<double> NoiseSchedule::readBetaFile(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        const int err = errno;
-        throw Error("cannot open schedule file '" + path + "': " +
-                    (err != 0 ? std::strerror(err) : "unreadable") +
-                    " (give one beta per line, each in (0, 1))");
-    }
+    // kMaxSteps betas of 17 significant digits with comments fit in a few MB.
+    std::istringstream in(readRegularFile(path, kMaxBetaFileBytes, "schedule file"));
     std::vector<double> betas;
     std::string line;
     long lineNo = 0;
@@ -327,8 +325,6 @@ std::vector<double> NoiseSchedule::readBetaFile(const std::string& path)
             throw Error("schedule file '" + path + "' holds more than " +
                         std::to_string(kMaxSteps) + " betas");
     }
-    if (in.bad())
-        throw Error("cannot read schedule file '" + path + "'");
     if (betas.empty())
         throw Error("schedule file '" + path +
                     "' holds no betas; write one beta in (0, 1) per line");

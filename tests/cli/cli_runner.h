@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QList>
 #include <QMap>
@@ -15,6 +16,11 @@
 #include <algorithm>
 #include <memory>
 #include <vector>
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace ddpm::test {
 
@@ -70,6 +76,68 @@ inline CliResult runCli(const QStringList& args, int timeoutMs = 60000)
     QProcess process;
     detail::startCli(process, args);
     return detail::finishCli(process, timeoutMs);
+}
+
+/// Runs DDPM_CLI_PATH with args and its stderr on a fresh pseudo-terminal, as when a person
+/// runs it in a shell; err holds what the terminal received. finished is false (and err says
+/// why) when no pseudo-terminal can be had.
+inline CliResult runCliOnTerminal(const QStringList& args, int timeoutMs = 60000)
+{
+    CliResult result;
+    const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) {
+        result.err = QStringLiteral("no pseudo-terminal");
+        if (master >= 0)
+            ::close(master);
+        return result;
+    }
+    const QByteArray slaveName(::ptsname(master));
+    QProcess process;
+    // In the child only: stderr becomes the terminal.
+    process.setChildProcessModifier([slaveName] {
+        const int slave = ::open(slaveName.constData(), O_RDWR | O_NOCTTY);
+        if (slave >= 0) {
+            ::dup2(slave, STDERR_FILENO);
+            ::close(slave);
+        }
+    });
+    ::fcntl(master, F_SETFL, ::fcntl(master, F_GETFL) | O_NONBLOCK);
+    QByteArray terminal;
+    const auto drain = [&] {
+        char buffer[4096];
+        for (ssize_t n; (n = ::read(master, buffer, sizeof buffer)) > 0;)
+            terminal.append(buffer, static_cast<int>(n));
+    };
+    detail::startCli(process, args);
+    // Read the terminal while the process runs, so its writes never block on a full buffer.
+    QElapsedTimer clock;
+    clock.start();
+    while (process.state() != QProcess::NotRunning && clock.elapsed() < timeoutMs) {
+        process.waitForFinished(50);
+        drain();
+    }
+    result.finished = process.state() == QProcess::NotRunning;
+    if (!result.finished) {
+        process.kill();
+        process.waitForFinished(5000);
+    }
+    drain();
+    ::close(master);
+    if (result.finished && process.exitStatus() == QProcess::NormalExit)
+        result.exitCode = process.exitCode();
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(terminal);
+    return result;
+}
+
+/// Makes a FIFO (named pipe) at path; false when it cannot.
+inline bool makeFifo(const QString& path) { return ::mkfifo(QFile::encodeName(path).constData(), 0600) == 0; }
+
+/// Whether path (not followed if a link) is a FIFO.
+inline bool isFifo(const QString& path)
+{
+    struct stat st {};
+    return ::lstat(QFile::encodeName(path).constData(), &st) == 0 && S_ISFIFO(st.st_mode);
 }
 
 /// Runs several independent invocations at once (at most `parallel` at a time) and returns

@@ -41,12 +41,19 @@ const std::vector<BadCase>& badCases()
         {"both --image and --data", {"--image", "@GRAY@", "--data", "image:@GRAY@", "--model", "zero"}, "exactly one of"},
         {"neither --image nor --data", {"--model", "zero"}, "exactly one of"},
         {"no --model", {"--image", "@GRAY@"}, "--model"},
-        {"--samples 0", {"--image", "@GRAY@", "--model", "zero", "--samples", "0"}, "--samples 0"},
-        {"--variance medium", {"--image", "@GRAY@", "--model", "zero", "--variance", "medium"}, "medium"},
+        {"--samples 0", {"--image", "@GRAY@", "--model", "zero", "--samples", "0"}, "--samples: 0 is outside 1..1000"},
+        {"--variance medium", {"--image", "@GRAY@", "--model", "zero", "--variance", "medium"},
+         "--variance: 'medium' is not known; use small or large"},
+        // The one seed option of every command: -1 is refused, not wrapped to 2^64 - 1.
+        {"--seed -1", {"--image", "@GRAY@", "--model", "zero", "--seed", "-1"},
+         "--seed: -1 is outside 0..18446744073709551615"},
+        {"--images 1.5", {"--data", "image:@GRAY@", "--model", "zero", "--images", "1.5"},
+         "--images: '1.5' is not a whole number; use an integer in 1..100000000"},
         {"missing checkpoint", {"--image", "@GRAY@", "--model", "@MISSING@.ckpt"}, "no-such.png.ckpt"},
         {"checkpoint not readable yet", {"--image", "@GRAY@", "--model", "@GRAY@"}, "gray8.png"},
         {"toy data", {"--data", "toy:moons", "--model", "zero"}, "toy:moons"},
-        {"--format xml", {"--image", "@GRAY@", "--model", "zero", "--format", "xml"}, "xml"},
+        {"--format xml", {"--image", "@GRAY@", "--model", "zero", "--format", "xml"},
+         "--format: 'xml' is not known; use json or csv"},
         {"zero terminal SNR", {"--image", "@GRAY@", "--model", "zero", "--zero-terminal-snr"}, "zero terminal SNR"},
     };
     return cases;

@@ -50,6 +50,15 @@ Image tileOf(const Image& strip, const ddpm::StripLayout& layout, int i, int w, 
     return tile;
 }
 
+/// "1,2,...,64": the most timesteps a strip takes.
+QString sixtyFourSteps()
+{
+    QStringList ts;
+    for (int t = 1; t <= 64; ++t)
+        ts << QString::number(t);
+    return ts.join(',');
+}
+
 /// Bad invocations (args after "noise"; @GOOD@ is a good image, @DIR@ the case's directory):
 /// each must exit 2 with one stderr line and leave the existing
 /// @DIR@/strip.png (the default --out) untouched and no other file behind.
@@ -62,10 +71,24 @@ const std::vector<BadCase>& badCases()
         {"huge header", {"--image", fixture("huge_header.png"), "--t", "1"}, "megapixels"},
         {"t = 0", {"--image", "@GOOD@", "--t", "1,0"}, "0 is outside 1..1000"},
         {"t > T", {"--image", "@GOOD@", "--steps", "100", "--t", "101"}, "101 is outside 1..100"},
-        {"bad t text", {"--image", "@GOOD@", "--t", "1,two"}, "'two' is not an integer"},
-        {"empty t item", {"--image", "@GOOD@", "--t", "1,,2"}, "empty"},
-        {"negative seed", {"--image", "@GOOD@", "--t", "1", "--seed", "-1"}, "negative"},
-        {"size too big", {"--image", "@GOOD@", "--t", "1", "--size", "5000"}, "5000"},
+        {"bad t text", {"--image", "@GOOD@", "--t", "1,two"}, "--t: 'two' is not a whole number; use comma-separated"},
+        {"negative seed", {"--image", "@GOOD@", "--t", "1", "--seed", "-1"},
+         "--seed: -1 is outside 0..18446744073709551615"},
+        {"seed 2^64", {"--image", "@GOOD@", "--t", "1", "--seed", "18446744073709551616"},
+         "--seed: 18446744073709551616 is outside 0..18446744073709551615"},
+        {"fractional seed", {"--image", "@GOOD@", "--t", "1", "--seed", "1.5"},
+         "--seed: '1.5' is not a whole number; use an integer in 0..18446744073709551615"},
+        {"steps junk", {"--image", "@GOOD@", "--t", "1", "--steps", "1000abc"},
+         "--steps: '1000abc' is not a whole number; use an integer in 1..100000"},
+        {"linear T = 1", {"--image", "@GOOD@", "--t", "1", "--steps", "1"}, "use T >= 21"},
+        {"size too big", {"--image", "@GOOD@", "--t", "1", "--size", "5000"}, "--size: 5000 is outside 0..4096"},
+        // Only regular files are read: a FIFO would block forever, a device never ends.
+        {"image fifo", {"--image", "@DIR@/in.fifo", "--t", "1"}, "is a FIFO (named pipe), not a regular file"},
+        {"image device", {"--image", "/dev/null", "--t", "1"}, "'/dev/null' is a character device, not a regular file"},
+        {"image directory", {"--image", "@DIR@", "--t", "1"}, "is a directory"},
+        // 64 tiles of 4096 x 4096 RGB need about 23 GiB: over the fixed 16 GiB cap on any machine.
+        {"too much memory", {"--image", "@GOOD@", "--size", "4096", "--t", "@64T@"}, "more than the limit of 16 GiB"},
+        {"output fifo", {"--image", "@GOOD@", "--t", "1", "--out", "@DIR@/out.fifo.png"}, "FIFO"},
         {"non-png out", {"--image", "@GOOD@", "--t", "1", "--out", "@DIR@/strip.jpg"}, ".png"},
     };
     return cases;
@@ -108,11 +131,17 @@ private Q_SLOTS:
         add("chelsea", {"noise", "--image", QStringLiteral(DDPM_RESOURCES_DIR "/images/chelsea.png"), "--size", "32",
                         "--t", "250", "--out", out("chelsea.png")}); // --threads left at 0: the probe
         add("help", {"noise", "--help"});
+        // Timesteps are kept as given: unordered, and 500 twice (two identical tiles).
+        add("duplicates", {"noise", "--image", gradient, "--size", "16", "--t", "500,1,500", "--seed", "2",
+                           "--threads", "1", "--out", out("duplicates.png")});
         for (const BadCase& c : badCases()) {
             const QString dir = badDir(c.name);
             QVERIFY(QDir().mkpath(dir));
             QVERIFY(ddpm::test::writeFile(dir + "/strip.png", "previous"));
-            const QStringList args = ddpm::test::fillIn(c.args, {{"@DIR@", dir}, {"@GOOD@", gradient}});
+            QVERIFY(ddpm::test::makeFifo(dir + "/in.fifo"));
+            QVERIFY(ddpm::test::makeFifo(dir + "/out.fifo.png"));
+            const QStringList args =
+                ddpm::test::fillIn(c.args, {{"@DIR@", dir}, {"@GOOD@", gradient}, {"@64T@", sixtyFourSteps()}});
             QStringList full = QStringList{"noise"} + args + QStringList{"--threads", "1"};
             if (!args.contains("--out"))
                 full << "--out" << dir + "/strip.png";
@@ -171,6 +200,7 @@ private Q_SLOTS:
         const auto walked = m_results.value("chain");
         QVERIFY2(walked.exitCode == 0, qPrintable(walked.describe()));
         QVERIFY2(closed.exitCode == 0, qPrintable(closed.describe()));
+        QVERIFY2(walked.err.isEmpty(), qPrintable(walked.err)); // no progress line: stderr is not a terminal
         const Image a = ddpm::loadImage(out("closed.png").toStdString());
         const Image b = ddpm::loadImage(out("chain.png").toStdString());
         QCOMPARE(b.width, a.width);
@@ -212,9 +242,37 @@ private Q_SLOTS:
         QCOMPARE(ddpm::loadImage(out("chelsea.png").toStdString()).height, ddpm::stripLayout(32, 32, 2, {"x_0", "t = 250"}).height);
     }
 
+    void duplicatesAndOrderKept()
+    {
+        const auto r = m_results.value("duplicates");
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const Image strip = ddpm::loadImage(out("duplicates.png").toStdString());
+        const std::vector<std::string> labels{"x_0", "t = 500", "t = 1", "t = 500"};
+        const ddpm::StripLayout layout = ddpm::stripLayout(16, 16, 4, labels);
+        QCOMPARE(strip.width, layout.width);
+        // One noise draw for every tile: the same t twice gives the same pixels, t = 1 others.
+        QVERIFY(tileOf(strip, layout, 1, 16, 16).pixels == tileOf(strip, layout, 3, 16, 16).pixels);
+        QVERIFY(tileOf(strip, layout, 1, 16, 16).pixels != tileOf(strip, layout, 2, 16, 16).pixels);
+    }
+
+    /// On a terminal the chain shows its progress on stderr (and clears it when done).
+    void chainProgressOnTerminal()
+    {
+        const auto r = ddpm::test::runCliOnTerminal({"noise", "--image", fixture("gradient_48x40.png"), "--size", "8",
+                                                     "--steps", "300", "--t", "1,300", "--chain", "--threads", "1",
+                                                     "--out", out("terminal.png")});
+        if (!r.finished && r.err == "no pseudo-terminal")
+            QSKIP("no pseudo-terminal on this machine");
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains("chain: step 300/300 (100%)"), qPrintable(r.err)); // the last step is always drawn
+        QVERIFY2(r.err.startsWith("\r"), qPrintable(r.err));
+        QVERIFY2(r.err.endsWith("\r\033[K"), qPrintable(r.err));
+        QVERIFY(QFile::exists(out("terminal.png")));
+    }
+
     void help()
     {
-        ddpm::test::verifyHelp(m_results.value("help"), "noise", {"--chain"});
+        ddpm::test::verifyHelp(m_results.value("help"), "noise", {"--chain", "duplicates kept"});
     }
 
     void badInput_data() { ddpm::test::addBadCaseRows(badCases()); }
@@ -222,8 +280,11 @@ private Q_SLOTS:
     {
         QFETCH(QString, name);
         QFETCH(QString, expected);
-        // The existing output survives a failed run untouched, and nothing else is left.
+        // The existing output survives a failed run untouched, and nothing else is left;
+        // the FIFOs (not listed as files) are still FIFOs.
         ddpm::test::verifyBadInput(m_results.value(name), "noise", expected, badDir(name), {{"strip.png", "previous"}});
+        QVERIFY(ddpm::test::isFifo(badDir(name) + "/in.fifo"));
+        QVERIFY(ddpm::test::isFifo(badDir(name) + "/out.fifo.png"));
     }
 };
 

@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -47,11 +48,18 @@ const std::vector<BadCase>& badCases()
         {"unknown schedule", {"--schedule", "wavy"}, "wavy"},
         {"steps 0", {"--steps", "0"}, "--steps"},
         {"steps 100001", {"--steps", "100001"}, "100001"},
-        {"steps abc", {"--steps", "abc"}, "abc"},
+        {"steps abc", {"--steps", "abc"}, "--steps: 'abc' is not a whole number; use an integer in 1..100000"},
+        {"steps 1000abc", {"--steps", "1000abc"}, "--steps: '1000abc' is not a whole number; use an integer in 1..100000"},
+        // One rule for every T: a T whose betas reach 1 is refused with the smallest T that
+        // works; T = 1 too (its one beta is the end, 0.02 * 1000 = 20).
+        {"linear T = 1", {"--steps", "1"}, "linear schedule at T = 1 reaches beta = 20"},
+        {"linear T = 20", {"--steps", "20"}, "use T >= 21"},
+        {"custom fifo", {"--schedule", "custom:@DIR@/betas.fifo"}, "is a FIFO (named pipe), not a regular file"},
+        {"out fifo", {"--out", "@DIR@/betas.fifo"}, "cannot write '@DIR@/betas.fifo': it is a FIFO (named pipe)"},
         {"missing custom file", {"--schedule", "custom:@DIR@/none.txt"}, "none.txt"},
         {"bad custom file", {"--schedule", "custom:@DIR@/bad.txt", "--steps", "3"}, "bad.txt"},
         {"unknown option", {"--wobble"}, "--wobble"},
-        {"unknown format", {"--format", "xml"}, "xml"},
+        {"unknown format", {"--format", "xml"}, "--format: 'xml' is not known; use csv or json"},
     };
     return cases;
 }
@@ -90,6 +98,11 @@ private Q_SLOTS:
         add("json", {"schedule", "--schedule", "quadratic", "--steps", "100", "--format", "json"});
         add("out", {"schedule", "--schedule", "sigmoid", "--steps", "64", "--out", m_dir.filePath("sigmoid.csv")});
         add("help", {"schedule", "--help"});
+        // --out through a symbolic link into another directory: the link is written through.
+        QVERIFY(QDir(m_dir.path()).mkpath("data") && QDir(m_dir.path()).mkpath("links"));
+        QVERIFY(ddpm::test::writeFile(m_dir.filePath("data/real.csv"), "old"));
+        QVERIFY(QFile::link("../data/real.csv", m_dir.filePath("links/out.csv")));
+        add("out link", {"schedule", "--steps", "30", "--out", m_dir.filePath("links/out.csv")});
         add("top help", {"--help"});
         add("no subcommand", {});
         add("unknown command", {"shedule", "--steps", "10"});
@@ -97,8 +110,10 @@ private Q_SLOTS:
             const QString dir = badDir(c.name);
             QVERIFY(QDir().mkpath(dir));
             QVERIFY(ddpm::test::writeFile(dir + "/bad.txt", kBadCustom));
-            add(c.name, QStringList{"schedule"} + ddpm::test::fillIn(c.args, {{"@DIR@", dir}}) +
-                            QStringList{"--out", dir + "/out.csv"});
+            QVERIFY(ddpm::test::makeFifo(dir + "/betas.fifo")); // neither read nor replaced
+            const QStringList args = ddpm::test::fillIn(c.args, {{"@DIR@", dir}});
+            add(c.name, QStringList{"schedule"} + args +
+                            (args.contains("--out") ? QStringList{} : QStringList{"--out", dir + "/out.csv"}));
         }
         m_results = runs.runAll();
     }
@@ -189,6 +204,22 @@ private Q_SLOTS:
         QCOMPARE(QDir(m_dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{"sigmoid.csv"});
     }
 
+    void outThroughSymlink()
+    {
+        const auto r = m_results.value("out link");
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QFileInfo link(m_dir.filePath("links/out.csv"));
+        QVERIFY(link.isSymLink()); // still a link
+        QCOMPARE(link.symLinkTarget(), QFileInfo(m_dir.filePath("data/real.csv")).canonicalFilePath());
+        QFile real(m_dir.filePath("data/real.csv"));
+        QVERIFY(real.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(real.readAll()),
+                 QString::fromStdString(ddpm::scheduleToCsv(NoiseSchedule::fromName("linear", 30))));
+        // No temporary file left beside the link or the file.
+        QCOMPARE(QDir(m_dir.filePath("links")).entryList(QDir::Files | QDir::Hidden | QDir::System), QStringList{"out.csv"});
+        QCOMPARE(QDir(m_dir.filePath("data")).entryList(QDir::Files | QDir::Hidden | QDir::System), QStringList{"real.csv"});
+    }
+
     void help()
     {
         ddpm::test::verifyHelp(m_results.value("help"), "schedule", {"--steps", "--zero-terminal-snr"});
@@ -222,8 +253,10 @@ private Q_SLOTS:
     {
         QFETCH(QString, name);
         QFETCH(QString, expected);
+        expected.replace("@DIR@", badDir(name));
         ddpm::test::verifyBadInput(m_results.value(name), "schedule", expected, badDir(name), {{"bad.txt", kBadCustom}},
                                    badDir(name) + "/out.csv");
+        QVERIFY(ddpm::test::isFifo(badDir(name) + "/betas.fifo"));
     }
 };
 

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <string>
 
+#include <sys/stat.h>
+
 #include <ATen/ATen.h>
 
 #include "ddpm/dataset.h"
@@ -104,6 +106,7 @@ private Q_SLOTS:
     void idxBad_data();
     void idxBad();
     void mnistMissing();
+    void mnistFifo();
 
     void fashionMnist();
     void fashionMnistMissingSaysWhatToInstall();
@@ -331,6 +334,17 @@ void TestDataset::mnistMissing()
     // A directory without train-/t10k- image files.
     message = expectError([] { load("mnist:" + dataPath("idx/bad")); });
     QVERIFY2(message.contains("train-images-idx3-ubyte"), qPrintable(message));
+}
+
+void TestDataset::mnistFifo()
+{
+    // A FIFO would block the read forever: refused by name, at once.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString fifo = dir.filePath("train-images-idx3-ubyte");
+    QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0);
+    const QString message = expectError([&] { load("mnist:" + fifo.toStdString()); });
+    QVERIFY2(message.contains("IDX file '" + fifo + "' is a FIFO (named pipe), not a regular file"), qPrintable(message));
 }
 
 void TestDataset::fashionMnist()

@@ -65,6 +65,7 @@ private Q_SLOTS:
     void predictX0InvertsQSample();
     void closedFormMatchesChainInDistribution();
     void chainHonoursStopAndRange();
+    void chainReportsProgress();
     void seededReproducibility();
     void qPosteriorMatchesHandFormulas();
     void pMeanVarianceWithTrueEps();
@@ -227,6 +228,24 @@ void TestDiffusion::chainHonoursStopAndRange()
     stop = false;
     const std::vector<at::Tensor> dup = d.qSampleChain(x0, {3, 3}, rng, &stop);
     QVERIFY(dup[0].equal(dup[1]));
+}
+
+void TestDiffusion::chainReportsProgress()
+{
+    // One report per step of the whole walk, across the stops at each t (given unordered).
+    const Diffusion d = linear1000();
+    ddpm::Rng rng(5);
+    std::vector<long long> done;
+    std::vector<long long> totals;
+    d.qSampleChain(at::zeros({1, 4}), {30, 10, 10}, rng, nullptr, [&](long long k, long long total) {
+        done.push_back(k);
+        totals.push_back(total);
+    });
+    QCOMPARE(int(done.size()), 30);
+    for (int i = 0; i < 30; ++i) {
+        QCOMPARE(done[size_t(i)], (long long)(i + 1));
+        QCOMPARE(totals[size_t(i)], 30LL);
+    }
 }
 
 void TestDiffusion::seededReproducibility()

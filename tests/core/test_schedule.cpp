@@ -164,9 +164,10 @@ void TestSchedule::endsScaleWithSteps()
     const NoiseSchedule sig = NoiseSchedule::fromName("sigmoid", 1000);
     const double lo = 1.0 / (1.0 + std::exp(6.0)) * (0.02 - 1e-4) + 1e-4;
     QVERIFY(closeRel(sig.beta(1), lo, 1e-14));
-    // Linspace with one point gives its start.
-    const NoiseSchedule one = NoiseSchedule::fromName("linear", 1);
-    QVERIFY(closeRel(one.beta(1), 0.1, 1e-15));
+    // One step is the last step: a one-point linspace gives the end, so linear at T = 1
+    // has beta_1 = 0.02 * 1000 = 20 and is refused like T = 2..20 (see badInput).
+    const NoiseSchedule sig20 = NoiseSchedule::fromName("sigmoid", 20);
+    QVERIFY(sig20.beta(20) < 1.0);
 }
 
 void TestSchedule::cosineMatchesClosedForm()
@@ -276,7 +277,7 @@ void TestSchedule::csvRoundTrip_data()
     QTest::addColumn<bool>("zeroTerminal");
     QTest::addRow("linear 1000") << QStringLiteral("linear") << 1000 << false;
     QTest::addRow("cosine 50 zero-terminal") << QStringLiteral("cosine") << 50 << true;
-    QTest::addRow("sigmoid 1") << QStringLiteral("sigmoid") << 1 << false;
+    QTest::addRow("cosine 1") << QStringLiteral("cosine") << 1 << false; // the one named schedule valid at T = 1
 }
 
 void TestSchedule::csvRoundTrip()
@@ -354,6 +355,12 @@ void TestSchedule::badInput_data()
     QTest::addRow("linear T = 10") << QStringLiteral("linear") << 10 << false
                                    << QStringList{"T = 10", "beta = 2", "1000/T", "T >= 21"};
     QTest::addRow("linear T = 20") << QStringLiteral("linear") << 20 << false << QStringList{"beta = 1", "T >= 21"};
+    // T = 1 obeys the same rule: its one beta is the end, 0.02 * 1000/1 = 20.
+    QTest::addRow("linear T = 1") << QStringLiteral("linear") << 1 << false << QStringList{"beta = 20", "T >= 21"};
+    QTest::addRow("quadratic T = 1") << QStringLiteral("quadratic") << 1 << false << QStringList{"T >= 21"};
+    QTest::addRow("sigmoid T = 1") << QStringLiteral("sigmoid") << 1 << false << QStringList{"T >= 20"};
+    QTest::addRow("sigmoid T = 19") << QStringLiteral("sigmoid") << 19 << false << QStringList{"T >= 20"};
+    QTest::addRow("scaled-linear T = 1") << QStringLiteral("scaled-linear") << 1 << false << QStringList{"T >= 13"};
     QTest::addRow("quadratic T = 5") << QStringLiteral("quadratic") << 5 << false << QStringList{"T >= 21"};
     QTest::addRow("scaled-linear T = 12") << QStringLiteral("scaled-linear") << 12 << false << QStringList{"T >= 13"};
     QTest::addRow("zero-terminal T = 1") << QStringLiteral("cosine") << 1 << true << QStringList{"T >= 2"};
@@ -370,7 +377,7 @@ void TestSchedule::badInput_data()
     QTest::addRow("custom comments only") << custom("betas_comments_only.txt") << 1 << false
                                           << QStringList{"no betas"};
     QTest::addRow("custom missing") << custom("betas_does_not_exist.txt") << 1 << false
-                                    << QStringList{"betas_does_not_exist.txt", "cannot open"};
+                                    << QStringList{"betas_does_not_exist.txt", "does not exist"};
     QTest::addRow("custom no file") << QStringLiteral("custom:") << 1 << false << QStringList{"custom:"};
 }
 

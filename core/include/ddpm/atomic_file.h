@@ -6,11 +6,13 @@
 namespace ddpm {
 
 /// Writes bytes to a temporary file beside path, fsyncs it, then renames it over path.
+/// When path is a symbolic link, the link is kept and the file it points to (followed through
+/// any chain of links, created if missing) is the one replaced, atomically in its own
+/// directory, as editors do. A target that exists and is not a regular file (a directory, a
+/// device such as /dev/full, a FIFO, a socket) is refused before anything is written, and
+/// checked again just before the rename, so such a node is never replaced by a file.
 /// On any failure the temporary file is removed, path is left as it was, and
 /// ddpm::Error is thrown naming the path and the system's reason.
 void writeFileAtomic(const std::string& path, const std::string& bytes);
-
-/// Reads a whole file; throws ddpm::Error if it is missing, unreadable or larger than maxBytes.
-std::string readFile(const std::string& path, long long maxBytes = 1LL << 30);
 
 } // namespace ddpm

@@ -16,6 +16,7 @@
 #include <c10/core/Device.h>
 
 #include "ddpm/parameterization.h"
+#include "ddpm/progress.h"
 #include "ddpm/schedule.h"
 
 namespace ddpm {
@@ -67,9 +68,11 @@ public:
     /// Walks Eq. 2 from x_0 and returns x_t for each t in ts (any order, duplicates allowed,
     /// 1..T), in the order given. The walk is ForwardChain's: one chain seed drawn from rng,
     /// then each step's noise from its own generator, so Rng(seed) here gives the same states
-    /// as ForwardChain(schedule, x0, seed). Checks stop between steps (throws ddpm::Cancelled).
+    /// as ForwardChain(schedule, x0, seed). Checks stop between steps (throws ddpm::Cancelled);
+    /// progress(done, total) after every step, with done steps walked of total = the largest t.
     std::vector<at::Tensor> qSampleChain(const at::Tensor& x0, const std::vector<int>& ts, Rng& rng,
-                                         const std::atomic<bool>* stop = nullptr) const;
+                                         const std::atomic<bool>* stop = nullptr,
+                                         const ProgressFn& progress = {}) const;
 
     /// q(x_{t-1} | x_t, x_0) = N(mu~_t, beta~_t I)  (Eq. 6, 7); at t = 1 the log-variance is clipped.
     Gaussian qPosterior(const at::Tensor& x0, const at::Tensor& xt, const at::Tensor& t) const;
