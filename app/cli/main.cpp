@@ -56,15 +56,17 @@ int main(int argc, char** argv)
                "  ddpm bound --image cat.png --model zero --steps 1000 --format json\n"
                "  ddpm train --data fashion-mnist --steps 100000 --out run\n"
                "  ddpm bench --model unet --preset tiny --batch 64 --threads 2 --what train\n"
+               "  ddpm sample --model run --n 16 --clip-denoised --out samples.png\n"
                "Run 'ddpm <command> --help' for a command's options.");
     addScheduleCommand(app);
     addNoiseCommand(app);
     addBoundCommand(app);
     addTrainCommand(app);
     addBenchCommand(app);
+    addSampleCommand(app);
 
     if (argc <= 1) {
-        std::cerr << "ddpm: a command is required: schedule, noise, bound, train or bench (see 'ddpm --help')\n";
+        std::cerr << "ddpm: a command is required: schedule, noise, bound, train, bench or sample (see 'ddpm --help')\n";
         return kBadInput;
     }
     // CLI11 would report a misspelt command as "A subcommand is required"; name it instead.

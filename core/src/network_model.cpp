@@ -35,10 +35,10 @@ private:
 };
 
 template <class Holder>
-Network wrap(const Holder& net)
+Network wrap(const Holder& net, const ModelConfig& config)
 {
     auto impl = net.ptr();
-    return {impl, [impl](const at::Tensor& x, const at::Tensor& t) { return impl->forward(x, t); }};
+    return {impl, [impl](const at::Tensor& x, const at::Tensor& t) { return impl->forward(x, t); }, config};
 }
 
 } // namespace
@@ -47,8 +47,8 @@ Network buildNetwork(const ModelConfig& config)
 {
     config.validate();
     if (config.kind == ModelConfig::Kind::UNet)
-        return wrap(UNet(config.unet));
-    return wrap(MLP(config.mlp));
+        return wrap(UNet(config.unet), config);
+    return wrap(MLP(config.mlp), config);
 }
 
 NetworkModel::NetworkModel(Network network, Parameterization param, std::string name,

@@ -25,6 +25,7 @@ struct Network {
     using ForwardFn = std::function<at::Tensor(const at::Tensor& xt, const at::Tensor& t)>;
     std::shared_ptr<torch::nn::Module> module;
     ForwardFn forward;
+    ModelConfig config;   ///< what buildNetwork built (default for a net wrapped by hand)
 };
 
 /// Builds the net of a validated config on the CPU, parameters from torch's global generator
@@ -47,6 +48,8 @@ public:
     std::string name() const override { return m_name; }
 
     torch::nn::Module& module() { return *m_network.module; }
+    /// The architecture (for the item shape a sampler draws).
+    const ModelConfig& config() const { return m_network.config; }
     /// The forward with autograd, in the module's current mode (the trainer's call).
     at::Tensor forward(const at::Tensor& xt, const at::Tensor& t) { return m_network.forward(xt, t); }
 
@@ -63,7 +66,7 @@ template <class Holder>
 std::unique_ptr<NetworkModel> makeNetworkModel(const Holder& net, std::string name, Parameterization param = {})
 {
     auto impl = net.ptr();
-    Network n{impl, [impl](const at::Tensor& x, const at::Tensor& t) { return impl->forward(x, t); }};
+    Network n{impl, [impl](const at::Tensor& x, const at::Tensor& t) { return impl->forward(x, t); }, {}};
     return std::make_unique<NetworkModel>(std::move(n), param, std::move(name));
 }
 
