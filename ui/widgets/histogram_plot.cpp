@@ -6,6 +6,7 @@
 #include <QVBoxLayout>
 
 #include "widgets/plot.h"
+#include "widgets/plot_style.h"
 
 namespace ddpm::ui {
 
@@ -24,21 +25,16 @@ HistogramPlot::HistogramPlot(QWidget* parent)
     m_bars->setBrush(QColor(70, 110, 170, 110));
     m_bars->setWidthType(QCPBars::wtPlotCoords);
 
-    m_compare = m_plot->addGraph();
-    m_compare->setName(tr("xₜ by the Markov chain"));
-    m_compare->setPen(QPen(QColor(200, 40, 90), 1.8));
-    m_compare->setLineStyle(QCPGraph::lsStepCenter);
-    m_compare->setVisible(false);
-    m_compare->removeFromLegend();
-
+    // Drawn in this order, so the chain's line lies on top of the prediction: the prediction
+    // a wide, pale dashed line, the chain a narrow solid one in another colour.
     m_theory = m_plot->addGraph();
     m_theory->setName(tr("predicted by q(xₜ | x₀)"));
-    m_theory->setPen(QPen(QColor(220, 120, 20), 2));
+    m_theory->setPen(QPen(QColor(230, 140, 40), 3.0, Qt::DashLine));
     m_theory->setLineStyle(QCPGraph::lsStepCenter);
 
     m_normal = m_plot->addGraph();
     m_normal->setName(tr("N(0, 1)"));
-    m_normal->setPen(QPen(QColor(40, 40, 40), 1.5, Qt::DashLine));
+    m_normal->setPen(QPen(QColor(40, 40, 40), 1.5, Qt::DotLine));
     QVector<double> xs, ys;
     for (int i = 0; i <= 400; ++i) {
         const double x = -4.0 + 8.0 * i / 400;
@@ -47,16 +43,40 @@ HistogramPlot::HistogramPlot(QWidget* parent)
     }
     m_normal->setData(xs, ys, true);
 
+    m_compare = m_plot->addGraph();
+    m_compare->setName(tr("xₜ by the Markov chain"));
+    m_compare->setPen(QPen(QColor(180, 20, 90), 1.6));
+    m_compare->setLineStyle(QCPGraph::lsStepCenter);
+    m_compare->setVisible(false);
+    m_compare->removeFromLegend();
+
     m_plot->xAxis->setLabel(tr("pixel value of xₜ"));
     m_plot->yAxis->setLabel(tr("density"));
     m_plot->xAxis->setRange(-4.0, 4.0);
     m_plot->yAxis->setRange(0.0, 0.6);
+    // The legend under the plot (two entries a row when wide enough): it never covers a bar or a curve.
+    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
+    m_plot->plotLayout()->addElement(1, 0, m_plot->legend);
+    m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
+    m_plot->plotLayout()->setRowSpacing(2);
+    m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    m_plot->legend->setWrap(1);
+    m_plot->legend->setBorderPen(Qt::NoPen);
+    m_plot->legend->setBrush(Qt::NoBrush);
+    m_plot->legend->setMargins(QMargins(4, 0, 4, 2));
     m_plot->legend->setVisible(true);
-    QFont legendFont = font();
-    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
-    m_plot->legend->setFont(legendFont);
-    m_plot->legend->setBrush(QColor(255, 255, 255, 200));
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    applyApplicationFont(m_plot);
+}
+
+void HistogramPlot::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    const int columns = width() >= 440 ? 2 : 1;
+    if (m_plot->legend->wrap() != columns) {
+        m_plot->legend->setWrap(columns);
+        m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst, true);
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    }
 }
 
 void HistogramPlot::setData(double low, double high, const QVector<double>& measured,
@@ -98,6 +118,7 @@ void HistogramPlot::setComparisonData(double low, double high, const QVector<dou
             m_compare->addToLegend();
             m_theory->addToLegend();
             m_normal->addToLegend();
+            applyApplicationFont(m_plot);
         }
     } else {
         m_compare->data()->clear();
@@ -113,7 +134,7 @@ void HistogramPlot::setComparisonData(double low, double high, const QVector<dou
     for (double v : predicted)
         top = std::max(top, v);
     m_plot->xAxis->setRange(low, high);
-    m_plot->yAxis->setRange(0.0, top * (comparing ? 1.8 : 1.45)); // headroom for the legend
+    m_plot->yAxis->setRange(0.0, top * 1.08); // the legend is outside: only a little headroom
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
