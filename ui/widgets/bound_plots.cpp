@@ -1,5 +1,6 @@
 #include "widgets/bound_plots.h"
 
+#include <QGraphicsEffect>
 #include <QLabel>
 #include <QSplitter>
 #include <QVBoxLayout>
@@ -297,7 +298,7 @@ void BoundPlots::onHover(QCustomPlot* plot, QMouseEvent* event)
         p->replot(QCustomPlot::rpQueuedReplot);
 }
 
-bool BoundPlots::exportPng(const QString& path)
+bool BoundPlots::exportPng(const QString& path, const QString& caption)
 {
     if (m_report.empty())
         return false;
@@ -308,7 +309,14 @@ bool BoundPlots::exportPng(const QString& path)
     }
     for (QCustomPlot* plot : {m_termsPlot, m_cumulativePlot, m_weightPlot})
         plot->replot(QCustomPlot::rpImmediateRefresh);
-    const bool ok = saveWidgetPng(this, m_plotArea, path);
+    // The figure as evaluated: not dimmed, even when the page shows it stale.
+    QGraphicsEffect* effect = graphicsEffect();
+    const bool dimmed = effect && effect->isEnabled();
+    if (effect)
+        effect->setEnabled(false);
+    const bool ok = saveWidgetPng(this, m_plotArea, path, caption);
+    if (effect)
+        effect->setEnabled(dimmed);
     for (int i = 0; i < m_cursors.size(); ++i)
         m_cursors[i]->setVisible(shown[i]);
     return ok;
