@@ -63,7 +63,7 @@ SchedulePlots::SchedulePlots(QWidget* parent)
 {
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName(QStringLiteral("schedulePlot"));
-    m_plot->setMinimumHeight(320);
+    m_plot->setMinimumHeight(260);
     m_plot->setMouseTracking(true);
     m_plot->setAutoAddPlottableToLegend(false);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
