@@ -42,7 +42,7 @@ ForwardControls::ForwardControls(QWidget* parent)
     m_imageInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
     // A long file name must not set the page's minimum width (the tooltip has the whole path).
     m_imageInfo->setMinimumWidth(80);
-    m_imageInfo->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_imageInfo->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     m_selector = new ScheduleSelector(this);
     m_exportButton = new QPushButton(tr("Export PNG…"), this);
     m_exportButton->setToolTip(tr("Save the images, strip and histogram as one PNG"));

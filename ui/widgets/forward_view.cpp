@@ -37,6 +37,8 @@ ForwardView::ForwardView(QWidget* parent)
     m_stats->setTextFormat(Qt::RichText);
     m_stats->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_stats->setWordWrap(true);
+    m_stats->setToolTip(tr("Measured over every pixel and channel of xₜ. Predicted by q(xₜ | x₀): "
+                           "mean √ᾱₜ·mean(x₀), std √(ᾱₜ·var(x₀) + 1 − ᾱₜ)."));
 
     auto* histogramBox = new QVBoxLayout;
     histogramBox->addWidget(m_histogram, 1);
@@ -213,19 +215,19 @@ void ForwardView::showStats(const ForwardResult& result)
         stds += cell.arg(c.std, 0, 'f', 4);
     }
     const QString measuredFor = result.mode == ForwardMode::Compare
-        ? tr("measured for both (same t, seed %1); ").arg(result.seed)
+        ? tr("same t and seed %1; ").arg(result.seed)
         : QString();
     m_stats->setText(
-        tr("<b>t&nbsp;=&nbsp;%1</b>&nbsp;of&nbsp;%2, ᾱₜ&nbsp;=&nbsp;%3, SNR&nbsp;=&nbsp;%4<br>"
-           "<table><tr><td></td>%5</tr><tr><td>mean&nbsp;of&nbsp;xₜ</td>%6</tr>"
-           "<tr><td>std&nbsp;of&nbsp;xₜ</td>%7</tr></table>"
-           "%8predicted mean √ᾱₜ·mean(x₀), std √(ᾱₜ·var(x₀)&nbsp;+&nbsp;1&nbsp;−&nbsp;ᾱₜ); "
-           "x₀ mean&nbsp;%9, std&nbsp;%10")
+        // t heads the table; the last line may wrap, but never inside "SNR = value".
+        tr("<table><tr><td><b>t&nbsp;=&nbsp;%1</b></td>%3</tr><tr><td>mean&nbsp;of&nbsp;xₜ</td>%4</tr>"
+           "<tr><td>std&nbsp;of&nbsp;xₜ</td>%5</tr></table>"
+           "T&nbsp;=&nbsp;%2; %6x₀ mean&nbsp;%7, std&nbsp;%8; ᾱₜ&nbsp;=&nbsp;%9, SNR&nbsp;=&nbsp;%10")
             .arg(result.t)
             .arg(result.steps)
-            .arg(numberText(result.alphaBar, 4), numberText(result.snr, 4), header, means, stds, measuredFor)
+            .arg(header, means, stds, measuredFor)
             .arg(result.x0Mean, 0, 'f', 3)
-            .arg(result.x0Std, 0, 'f', 3));
+            .arg(result.x0Std, 0, 'f', 3)
+            .arg(numberText(result.alphaBar, 4), numberText(result.snr, 4)));
 }
 
 } // namespace ddpm::ui

@@ -17,10 +17,10 @@ HistogramPlot::HistogramPlot(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_plot);
-    m_plot->setMinimumSize(260, 180);
+    m_plot->setMinimumSize(290, 200); // two legend entries a row fit
 
     m_bars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
-    m_bars->setName(tr("pixel values of xₜ"));
+    m_bars->setName(tr("pixels of xₜ"));
     m_bars->setPen(QPen(QColor(70, 110, 170)));
     m_bars->setBrush(QColor(70, 110, 170, 110));
     m_bars->setWidthType(QCPBars::wtPlotCoords);
@@ -28,7 +28,7 @@ HistogramPlot::HistogramPlot(QWidget* parent)
     // Drawn in this order, so the chain's line lies on top of the prediction: the prediction
     // a wide, pale dashed line, the chain a narrow solid one in another colour.
     m_theory = m_plot->addGraph();
-    m_theory->setName(tr("predicted by q(xₜ | x₀)"));
+    m_theory->setName(tr("predicted q(xₜ | x₀)"));
     m_theory->setPen(QPen(QColor(230, 140, 40), 3.0, Qt::DashLine));
     m_theory->setLineStyle(QCPGraph::lsStepCenter);
 
@@ -44,7 +44,7 @@ HistogramPlot::HistogramPlot(QWidget* parent)
     m_normal->setData(xs, ys, true);
 
     m_compare = m_plot->addGraph();
-    m_compare->setName(tr("xₜ by the Markov chain"));
+    m_compare->setName(tr("Markov chain"));
     m_compare->setPen(QPen(QColor(180, 20, 90), 1.6));
     m_compare->setLineStyle(QCPGraph::lsStepCenter);
     m_compare->setVisible(false);
@@ -54,29 +54,9 @@ HistogramPlot::HistogramPlot(QWidget* parent)
     m_plot->yAxis->setLabel(tr("density"));
     m_plot->xAxis->setRange(-4.0, 4.0);
     m_plot->yAxis->setRange(0.0, 0.6);
-    // The legend under the plot (two entries a row when wide enough): it never covers a bar or a curve.
-    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
-    m_plot->plotLayout()->addElement(1, 0, m_plot->legend);
-    m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
-    m_plot->plotLayout()->setRowSpacing(2);
-    m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
-    m_plot->legend->setWrap(1);
-    m_plot->legend->setBorderPen(Qt::NoPen);
-    m_plot->legend->setBrush(Qt::NoBrush);
-    m_plot->legend->setMargins(QMargins(4, 0, 4, 2));
-    m_plot->legend->setVisible(true);
+    // The legend under the plot (two entries a row when wide enough): never over a bar or a curve.
+    placeLegendBelow(m_plot);
     applyApplicationFont(m_plot);
-}
-
-void HistogramPlot::resizeEvent(QResizeEvent* event)
-{
-    QWidget::resizeEvent(event);
-    const int columns = width() >= 440 ? 2 : 1;
-    if (m_plot->legend->wrap() != columns) {
-        m_plot->legend->setWrap(columns);
-        m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst, true);
-        m_plot->replot(QCustomPlot::rpQueuedReplot);
-    }
 }
 
 void HistogramPlot::setData(double low, double high, const QVector<double>& measured,
@@ -107,7 +87,7 @@ void HistogramPlot::setComparisonData(double low, double high, const QVector<dou
         m_theory->setData(centres, predicted, true);
     else
         m_theory->data()->clear();
-    m_bars->setName(comparing ? tr("xₜ by the closed form") : tr("pixel values of xₜ"));
+    m_bars->setName(comparing ? tr("closed form") : tr("pixels of xₜ"));
     if (comparing) {
         m_compare->setData(centres, chain, true);
         m_compare->setVisible(true);
@@ -119,11 +99,13 @@ void HistogramPlot::setComparisonData(double low, double high, const QVector<dou
             m_theory->addToLegend();
             m_normal->addToLegend();
             applyApplicationFont(m_plot);
+            fitLegendColumns(m_plot);
         }
     } else {
         m_compare->data()->clear();
         m_compare->setVisible(false);
-        m_compare->removeFromLegend();
+        if (m_compare->removeFromLegend())
+            fitLegendColumns(m_plot);
     }
 
     double top = 0.45;

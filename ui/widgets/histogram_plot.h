@@ -33,9 +33,6 @@ public:
     /// The second measured densities last set (empty unless comparing; for tests).
     const QVector<double>& compared() const { return m_compared; }
 
-protected:
-    void resizeEvent(QResizeEvent* event) override;
-
 private:
     QCustomPlot* m_plot = nullptr;
     QCPBars* m_bars = nullptr;
