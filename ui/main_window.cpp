@@ -1,11 +1,12 @@
 #include "main_window.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
-#include <QInputDialog>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
@@ -21,8 +22,14 @@
 #include "pages/forward_page.h"
 #include "pages/planned_page.h"
 #include "pages/schedule_page.h"
+#include "thread_dialog.h"
 
 namespace ddpm::ui {
+
+namespace {
+/// 0: automatic (probe at every start); N >= 1: N threads.
+const QString kThreadsKey = QStringLiteral("runtime/threads");
+} // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
@@ -75,7 +82,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_runtimeLabel = new QLabel(this);
     m_runtimeLabel->setToolTip(tr("Where torch computes and how many threads one operation uses.\n"
-                                  "Chosen at start by a short timed probe; change it in Settings › Compute threads."));
+                                  "Automatic (a short timed probe at every start) or fixed: Settings › Compute threads."));
     statusBar()->addPermanentWidget(m_runtimeLabel);
 
     buildMenus();
@@ -136,35 +143,43 @@ void MainWindow::buildMenus()
 
 void MainWindow::chooseThreadCount()
 {
-    bool ok = false;
-    const int maxThreads = std::max(1, QThread::idealThreadCount());
-    const int threads = QInputDialog::getInt(
-        this, tr("Compute threads"),
-        tr("Threads torch uses for one operation (this machine has %1 cores).\n"
-           "More is not always faster: with other programs busy, fewer can win.")
-            .arg(maxThreads),
-        ddpm::threadCount(), 1, std::max(maxThreads, 64), 1, &ok);
-    if (!ok)
-        return;
-    ddpm::setThreadCount(threads);
-    QSettings().setValue(QStringLiteral("runtime/threads"), threads);
+    auto* dialog = new ThreadDialog(m_threadSetting, ddpm::threadCount(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { setThreadSetting(dialog->choice()); });
+    dialog->open();
+}
+
+void MainWindow::setThreadSetting(int threads)
+{
+    m_threadSetting = std::clamp(threads, 0, ThreadDialog::kMaxThreads);
+    applyThreadSetting();
+    // Saved at once (not only on close), so a crash or a kill keeps the choice too.
+    QSettings settings;
+    settings.setValue(kThreadsKey, m_threadSetting);
+    settings.sync();
     updateStatus();
+}
+
+void MainWindow::applyThreadSetting()
+{
+    try {
+        ddpm::setThreadCount(m_threadSetting > 0 ? m_threadSetting : ddpm::probeThreadCount());
+    } catch (const ddpm::Error&) {
+        ddpm::setThreadCount(1);
+    }
 }
 
 void MainWindow::updateStatus()
 {
-    m_runtimeLabel->setText(QString::fromStdString(ddpm::runtimeDescription(ddpm::pickDevice("auto"))));
+    const QString how = m_threadSetting > 0 ? tr("fixed") : tr("automatic");
+    m_runtimeLabel->setText(tr("%1 (%2)").arg(QString::fromStdString(ddpm::runtimeDescription(ddpm::pickDevice("auto"))), how));
 }
 
 void MainWindow::restoreSettings()
 {
     QSettings settings;
-    const int threads = settings.value(QStringLiteral("runtime/threads"), 0).toInt();
-    try {
-        ddpm::setThreadCount(threads > 0 ? threads : ddpm::probeThreadCount());
-    } catch (const ddpm::Error&) {
-        ddpm::setThreadCount(1);
-    }
+    m_threadSetting = std::clamp(settings.value(kThreadsKey, 0).toInt(), 0, ThreadDialog::kMaxThreads);
+    applyThreadSetting();
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     m_schedulePage->restoreSettings(settings);
     m_forwardPage->restoreSettings(settings);
@@ -181,6 +196,7 @@ void MainWindow::saveSettings() const
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/page"), m_pages->currentIndex());
+    settings.setValue(kThreadsKey, m_threadSetting);
     m_schedulePage->saveSettings(settings);
     m_forwardPage->saveSettings(settings);
     m_boundPage->saveSettings(settings);

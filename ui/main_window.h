@@ -29,12 +29,18 @@ public:
     ForwardPage* forwardPage() const { return m_forwardPage; }
     BoundPage* boundPage() const { return m_boundPage; }
 
+    /// The thread setting: 0 for automatic (a timed probe at every start), N >= 1 for N threads.
+    int threadSetting() const { return m_threadSetting; }
+    /// Applies the thread setting to torch and saves it (QSettings "runtime/threads") at once.
+    void setThreadSetting(int threads);
+
 protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
     void buildMenus();
     void chooseThreadCount();
+    void applyThreadSetting();
     void updateStatus();
     void restoreSettings();
     void saveSettings() const;
@@ -45,6 +51,7 @@ private:
     ForwardPage* m_forwardPage = nullptr;
     BoundPage* m_boundPage = nullptr;
     QLabel* m_runtimeLabel = nullptr;
+    int m_threadSetting = 0;
 };
 
 } // namespace ddpm::ui

@@ -303,6 +303,9 @@ std::vector<double> NoiseSchedule::readBetaFile(const std::string& path)
     long lineNo = 0;
     while (std::getline(in, line)) {
         ++lineNo;
+        // A UTF-8 byte order mark, as some editors on Windows write, is not part of the first beta.
+        static const std::string kUtf8Bom = "\xEF\xBB\xBF";
+        if (lineNo == 1 && line.compare(0, kUtf8Bom.size(), kUtf8Bom) == 0) line.erase(0, kUtf8Bom.size());
         const std::size_t hash = line.find('#');
         if (hash != std::string::npos) line.erase(hash);
         const char* ws = " \t\r\n\v\f";

@@ -1,7 +1,9 @@
 // Tests of NoiseSchedule (every named schedule, custom files, zero-terminal SNR) and its CSV/JSON.
 #include <QtTest>
 
+#include <QFile>
 #include <QJsonArray>
+#include <QTemporaryDir>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -61,6 +63,7 @@ private Q_SLOTS:
     void zeroTerminalSnr_data();
     void zeroTerminalSnr();
     void customFile();
+    void customFileWithBomAndCrlf();
     void fromBetasRejectsOutOfRange();
     void atChecksRange();
     void csvRoundTrip_data();
@@ -243,6 +246,29 @@ void TestSchedule::customFile()
     QCOMPARE(QString::fromStdString(s.name()), QString::fromStdString("custom:" + path));
     const NoiseSchedule z = NoiseSchedule::fromName("custom:" + path, 8, true);
     QCOMPARE(z.alphaBar(8), 0.0);
+}
+
+void TestSchedule::customFileWithBomAndCrlf()
+{
+    // Notepad's UTF-8 with a byte order mark and Windows line ends: the same three betas.
+    const std::string path = dataFile("betas_bom_crlf.txt");
+    const std::vector<double> want = {0.001, 0.01, 0.1};
+    QVERIFY(NoiseSchedule::readBetaFile(path) == want);
+    QCOMPARE(NoiseSchedule::fromName("custom:" + path, 1000).steps(), 3);
+    // A BOM anywhere but at the very start is still not a number.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString second = dir.filePath(QStringLiteral("bom_on_line_2.txt"));
+    QFile file(second);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("0.001\n\xEF\xBB\xBF0.01\n");
+    file.close();
+    try {
+        NoiseSchedule::readBetaFile(second.toStdString());
+        QFAIL("a BOM on line 2 was accepted");
+    } catch (const ddpm::Error& e) {
+        QVERIFY2(std::strstr(e.what(), "line 2") != nullptr, e.what());
+    }
 }
 
 void TestSchedule::fromBetasRejectsOutOfRange()

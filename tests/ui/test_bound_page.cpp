@@ -1,7 +1,9 @@
 // The Bound page and its worker: evaluation, totals, cancel, errors, CSV, settings, teardown.
 #include <QtTest>
 
+#include <QFile>
 #include <QLabel>
+#include <QProgressBar>
 #include <QMessageBox>
 #include <QSettings>
 #include <QTableWidget>
@@ -92,6 +94,9 @@ private Q_SLOTS:
     void badScheduleKeepsPreviousResult();
     void badCheckpointKeepsModel();
     void staleAfterInputsChange();
+    void staleResultsLookStale();
+    void zeroTerminalSnrNamesTheControl();
+    void customFileSetsT();
     void exportsCsv();
     void exportsPng();
     void autoRunsOnFirstShowAndReadsOutOnHover();
@@ -287,6 +292,81 @@ void TestBoundPage::staleAfterInputsChange()
     QVERIFY(!page->isStale());
 }
 
+void TestBoundPage::staleResultsLookStale()
+{
+    auto page = smallPage();
+    page->resize(1200, 800);
+    page->show();
+    QVERIFY(QTest::qWaitForWindowExposed(page.get()));
+    QVERIFY(evaluateAndWait(*page));
+    auto* banner = page->findChild<QLabel*>(QStringLiteral("staleBanner"));
+    auto* progress = page->findChild<QProgressBar*>(QStringLiteral("progress"));
+    QVERIFY(banner && progress);
+    QVERIFY(!banner->isVisible());
+    QVERIFY(!page->resultsDimmed());
+    QVERIFY2(progress->format().startsWith(QStringLiteral("done")), qPrintable(progress->format()));
+
+    page->setSeed(7);
+    QVERIFY(page->isStale());
+    QVERIFY(banner->isVisible());
+    QVERIFY(banner->text().contains(QStringLiteral("Evaluate")));
+    QVERIFY(page->resultsDimmed());
+    QVERIFY2(!progress->format().contains(QStringLiteral("done")), qPrintable(progress->format()));
+    QCOMPARE(progress->value(), progress->minimum());
+
+    QVERIFY(evaluateAndWait(*page));
+    QVERIFY(!banner->isVisible());
+    QVERIFY(!page->resultsDimmed());
+    QVERIFY(progress->format().startsWith(QStringLiteral("done")));
+}
+
+void TestBoundPage::zeroTerminalSnrNamesTheControl()
+{
+    auto page = smallPage();
+    ScheduleChoice zero = schedule(QStringLiteral("linear"), 100);
+    zero.zeroTerminalSnr = true;
+    page->setSchedule(zero);
+    QSignalSpy failed(page.get(), &BoundPage::evaluationFailed);
+    page->evaluate();
+    QVERIFY(failed.wait(kWait));
+    const QString message = failed.first().at(0).toString();
+    QVERIFY2(message.contains(QStringLiteral("Untick \"Zero-terminal SNR\"")), qPrintable(message));
+    QVERIFY2(!message.contains(QStringLiteral("--")), qPrintable(message));
+    const QList<QMessageBox*> boxes = page->findChildren<QMessageBox*>();
+    QCOMPARE(boxes.size(), 1);
+    QVERIFY2(boxes.front()->text().front().isUpper(), qPrintable(boxes.front()->text()));
+    ddpm::test::closeMessageBoxes(page.get());
+}
+
+void TestBoundPage::customFileSetsT()
+{
+    // 200 betas: inputs, results and the run say T = 200, whatever T the choice carried.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("betas200.txt"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 200; ++i)
+        file.write(QByteArray::number(0.0001 + 0.0001 * i) + '\n');
+    file.close();
+    auto page = smallPage();
+    page->setSchedule(schedule(QStringLiteral("custom:") + path, 1000));
+    QCOMPARE(page->currentSettings().schedule.steps, 200);
+    bool shown = false;
+    for (QLabel* label : page->findChildren<QLabel*>())
+        if (label->text().startsWith(QStringLiteral("custom (betas200.txt)"))) {
+            shown = true;
+            QVERIFY2(label->text().contains(QStringLiteral("T = 200")), qPrintable(label->text()));
+        }
+    QVERIFY(shown);
+    QVERIFY(evaluateAndWait(*page));
+    QCOMPARE(page->result().steps, 200);
+    QCOMPARE(static_cast<int>(page->result().termsBpd.size()), 200);
+    auto* results = page->findChild<QLabel*>(QStringLiteral("resultsLabel"));
+    QVERIFY(results->text().contains(QStringLiteral("T = 200")));
+    QVERIFY(!results->text().contains(QStringLiteral("T = 1000")));
+}
+
 void TestBoundPage::exportsCsv()
 {
     auto page = smallPage();
@@ -325,6 +405,13 @@ void TestBoundPage::exportsPng()
     const QImage image(path);
     QVERIFY(!image.isNull());
     QVERIFY(image.width() > 100 && image.height() > 100);
+    // The settings and totals travel with the figure: a caption line and PNG text.
+    const QString caption = image.text(QStringLiteral("Description"));
+    QCOMPARE(caption, page->figureCaption());
+    for (const QString& part : {QStringLiteral("card.png"), QStringLiteral("16 × 16"), QStringLiteral("linear, T = 100"),
+                                QStringLiteral("seed 0"), QStringLiteral("total = ")})
+        QVERIFY2(caption.contains(part), qPrintable(part + QStringLiteral(" not in ") + caption));
+    QVERIFY(caption.contains(QString::number(page->result().totalBpd, 'g', 6)));
 }
 
 void TestBoundPage::autoRunsOnFirstShowAndReadsOutOnHover()

@@ -25,6 +25,13 @@
 #include "pages/forward_page.h"
 #include "workers/forward_worker.h"
 #include "ui_test_support.h"
+#include "widgets/forward_view.h"
+#include "widgets/histogram_plot.h"
+#include "widgets/image_view.h"
+#include "widgets/plot.h"
+
+#include <QApplication>
+#include <QLabel>
 
 using ddpm::ui::ForwardMode;
 using ddpm::ui::ForwardPage;
@@ -422,6 +429,183 @@ private Q_SLOTS:
             QCOMPARE(page.image().width, 451);
             QCOMPARE(page.t(), 123);
         }
+    }
+
+    void shrunkPicturesKeepTheNoise()
+    {
+        // x_T at 512 x 512 shown about 200 px wide: nearest-neighbour keeps every shown pixel
+        // one of x_T's, so the picture is as noisy as x_T (a smooth downscale averaged it grey).
+        ForwardPage page;
+        page.resize(1100, 700);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        page.setResolution(512);
+        page.setT(page.schedule().steps);
+        WAIT_FRAME(page);
+        ddpm::ui::ImageView* xtView = nullptr;
+        for (auto* view : page.findChildren<ddpm::ui::ImageView*>())
+            if (view->isVisible() && view->image() == page.xtImage() && !view->caption().startsWith(QStringLiteral("t = ")))
+                xtView = view;
+        QVERIFY(xtView);
+        QVERIFY2(xtView->shownScale() < 0.6, qPrintable(QString::number(xtView->shownScale())));
+        const QString note = xtView->noteText();
+        QVERIFY2(note.contains(QStringLiteral("nearest-neighbour at")) && note.contains(QStringLiteral("%")), qPrintable(note));
+        QVERIFY2(note.contains(QStringLiteral("clamped to [−1, 1]")), qPrintable(note));
+
+        auto grayStd = [](const QImage& image, const QRect& area) {
+            double sum = 0, sum2 = 0;
+            int n = 0;
+            for (int y = area.top(); y <= area.bottom(); ++y)
+                for (int x = area.left(); x <= area.right(); ++x) {
+                    const double v = qGray(image.pixel(x, y));
+                    sum += v;
+                    sum2 += v * v;
+                    ++n;
+                }
+            const double mean = sum / n;
+            return std::sqrt(std::max(0.0, sum2 / n - mean * mean));
+        };
+        const QImage source = page.xtImage().convertToFormat(QImage::Format_RGB32);
+        const QImage shown = xtView->grab().toImage().convertToFormat(QImage::Format_RGB32);
+        // The middle of the view lies inside the picture (square, centred).
+        const QSize s = shown.size();
+        const int side = std::min(s.width(), s.height()) / 4;
+        const QRect middle(s.width() / 2 - side / 2, (s.height() - 2 * xtView->fontMetrics().height()) / 2 - side / 2, side, side);
+        const double shownStd = grayStd(shown, middle);
+        const double sourceStd = grayStd(source, source.rect());
+        QVERIFY2(shownStd > 0.8 * sourceStd, qPrintable(QStringLiteral("%1 vs %2").arg(shownStd).arg(sourceStd)));
+
+        // The strip says how its tiles are shown.
+        auto* stripTitle = page.findChild<QLabel*>(QStringLiteral("stripTitle"));
+        QVERIFY(stripTitle);
+        QVERIFY2(stripTitle->text().contains(QStringLiteral("nearest-neighbour at")), qPrintable(stripTitle->text()));
+    }
+
+    void stripUsesRoundStepsAndMarksT()
+    {
+        ForwardPage page;
+        page.setResolution(32);
+        page.setT(480);
+        WAIT_FRAME(page);
+        QCOMPARE(page.frame().stripSteps, (QVector<int>{0, 50, 100, 250, 500, 750, 900, 1000}));
+        auto* view = page.findChild<ddpm::ui::ForwardView*>();
+        QVERIFY(view);
+        QCOMPARE(view->markedStripIndex(), 4); // t = 500 is nearest 480
+        int highlighted = 0;
+        for (auto* tile : view->findChildren<ddpm::ui::ImageView*>())
+            if (tile->isHighlighted()) {
+                ++highlighted;
+                QCOMPARE(tile->caption(), QStringLiteral("t = 500"));
+            }
+        QCOMPARE(highlighted, 1);
+        auto* stripTitle = page.findChild<QLabel*>(QStringLiteral("stripTitle"));
+        QVERIFY2(stripTitle->text().contains(QStringLiteral("current t = 480")), qPrintable(stripTitle->text()));
+        page.setT(750);
+        WAIT_FRAME(page);
+        QCOMPARE(view->markedStripIndex(), 5);
+        QVERIFY2(stripTitle->text().contains(QStringLiteral("framed: the current t = 750")), qPrintable(stripTitle->text()));
+        // Another T scales the same fractions.
+        ScheduleChoice c;
+        c.name = QStringLiteral("cosine");
+        c.steps = 200;
+        page.setSchedule(c);
+        WAIT_FRAME(page);
+        QCOMPARE(page.frame().stripSteps, (QVector<int>{0, 10, 20, 50, 100, 150, 180, 200}));
+    }
+
+    void statisticsReadable()
+    {
+        ForwardPage page;
+        page.setResolution(32);
+        WAIT_FRAME(page);
+        auto* stats = page.findChild<QLabel*>(QStringLiteral("forwardStats"));
+        QVERIFY(stats);
+        const QString text = stats->text();
+        QVERIFY2(text.contains(QStringLiteral("SNR&nbsp;=&nbsp;")), qPrintable(text));
+        QVERIFY2(!text.contains(QStringLiteral("<small>")), qPrintable(text));
+        QCOMPARE(stats->font().pointSizeF(), QApplication::font().pointSizeF());
+    }
+
+    void histogramLegendLeavesTheDataFree_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<bool>("compare");
+        // The page inside a 1024 x 640 window, and inside the default 1280 x 820 one.
+        QTest::newRow("1024x640") << QSize(860, 560) << false;
+        QTest::newRow("1024x640 compare") << QSize(860, 560) << true;
+        QTest::newRow("1280x820 compare") << QSize(1110, 740) << true;
+    }
+
+    void histogramLegendLeavesTheDataFree()
+    {
+        QFETCH(QSize, size);
+        QFETCH(bool, compare);
+        ForwardPage page;
+        page.resize(size);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        page.setResolution(32);
+        page.setMode(compare ? ForwardMode::Compare : ForwardMode::ClosedForm);
+        WAIT_FRAME(page);
+        auto* histogram = page.findChild<ddpm::ui::HistogramPlot*>();
+        QVERIFY(histogram);
+        QCustomPlot* plot = histogram->plot();
+        plot->replot();
+        const QRect data = plot->axisRect()->rect();
+        const QRect legend = plot->legend->outerRect();
+        QVERIFY2(!legend.intersects(data), qPrintable(QStringLiteral("legend %1,%2 %3x%4 over data %5,%6 %7x%8")
+                                                          .arg(legend.x()).arg(legend.y()).arg(legend.width()).arg(legend.height())
+                                                          .arg(data.x()).arg(data.y()).arg(data.width()).arg(data.height())));
+        QVERIFY(plot->rect().contains(legend));
+        // Every entry fits the legend's box (nothing cut off), and the data keep room of their own.
+        const QSize needed = plot->legend->minimumOuterSizeHint();
+        QVERIFY2(needed.width() <= legend.width() && needed.height() <= legend.height(),
+                 qPrintable(QStringLiteral("legend needs %1 x %2, has %3 x %4")
+                                .arg(needed.width()).arg(needed.height()).arg(legend.width()).arg(legend.height())));
+        QVERIFY2(data.height() >= 100, qPrintable(QString::number(data.height())));
+        int entries = 0;
+        for (int i = 0; i < plot->legend->itemCount(); ++i)
+            entries += plot->legend->item(i) != nullptr; // a wrapped legend has empty cells
+        QCOMPARE(entries, compare ? 4 : 3);
+        // Plot text in the application font.
+        const QFont app = QApplication::font();
+        QCOMPARE(plot->legend->item(0)->font().pointSizeF(), app.pointSizeF());
+        QCOMPARE(plot->xAxis->tickLabelFont().pointSizeF(), app.pointSizeF());
+        QCOMPARE(plot->xAxis->labelFont().pointSizeF(), app.pointSizeF());
+        if (compare) {
+            // The chain's line is drawn over the prediction's, and the two look different.
+            QCPGraph* chain = nullptr;
+            QCPGraph* theory = nullptr;
+            for (int i = 0; i < plot->graphCount(); ++i) {
+                if (plot->graph(i)->name().contains(QStringLiteral("Markov chain")))
+                    chain = plot->graph(i);
+                if (plot->graph(i)->name().startsWith(QStringLiteral("predicted")))
+                    theory = plot->graph(i);
+            }
+            QVERIFY(chain && theory);
+            QCOMPARE(chain->layer(), theory->layer());
+            QVERIFY(chain->layer()->children().indexOf(chain) > chain->layer()->children().indexOf(theory));
+            QVERIFY(chain->pen().style() != theory->pen().style());
+            QVERIFY(chain->pen().color() != theory->pen().color());
+        }
+    }
+
+    void exportCarriesTheSettings()
+    {
+        ForwardPage page;
+        page.resize(1100, 700);
+        page.setSeed(42);
+        page.setT(300);
+        WAIT_FRAME(page);
+        const QString path = m_dir.filePath(QStringLiteral("forward.png"));
+        QVERIFY(page.exportPng(path));
+        const QImage image(path);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.height() > page.viewArea()->grab().height()); // the caption line under the view
+        const QString caption = image.text(QStringLiteral("Description"));
+        for (const QString& part : {QStringLiteral("chelsea.png"), QStringLiteral("128 × 128"), QStringLiteral("linear, T = 1000"),
+                                    QStringLiteral("t = 300"), QStringLiteral("seed 42"), QStringLiteral("closed form")})
+            QVERIFY2(caption.contains(part), qPrintable(part + QStringLiteral(" not in ") + caption));
     }
 
     void exportsTheView()

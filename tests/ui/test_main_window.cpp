@@ -13,7 +13,11 @@
 #include "main_window.h"
 #include "pages/forward_page.h"
 #include "pages/schedule_page.h"
+#include "thread_dialog.h"
 #include "ui_test_support.h"
+
+#include <QRadioButton>
+#include <QSpinBox>
 
 using ddpm::ui::MainWindow;
 
@@ -106,6 +110,91 @@ private Q_SLOTS:
         QSettings().remove(QStringLiteral("runtime/threads"));
     }
 
+    void threadChoicePersists()
+    {
+        QSettings().remove(QStringLiteral("runtime/threads"));
+        {
+            MainWindow window;
+            QCOMPARE(window.threadSetting(), 0); // automatic at first start
+            window.setThreadSetting(3);
+            // Saved at once, not only when the window closes.
+            QCOMPARE(QSettings().value(QStringLiteral("runtime/threads")).toInt(), 3);
+            QCOMPARE(ddpm::threadCount(), 3);
+            QString text;
+            for (QLabel* label : window.statusBar()->findChildren<QLabel*>())
+                text += label->text();
+            QVERIFY2(text.contains(QStringLiteral("3 threads")) && text.contains(QStringLiteral("fixed")), qPrintable(text));
+        }
+        ddpm::setThreadCount(1);
+        {
+            MainWindow restarted;
+            QCOMPARE(restarted.threadSetting(), 3);
+            QCOMPARE(ddpm::threadCount(), 3);
+            // Automatic is a choice of its own, and it is saved too.
+            restarted.setThreadSetting(0);
+            QVERIFY(QSettings().contains(QStringLiteral("runtime/threads")));
+            QCOMPARE(QSettings().value(QStringLiteral("runtime/threads")).toInt(), 0);
+            QVERIFY(ddpm::threadCount() >= 1);
+        }
+        MainWindow again;
+        QCOMPARE(again.threadSetting(), 0);
+        QString text;
+        for (QLabel* label : again.statusBar()->findChildren<QLabel*>())
+            text += label->text();
+        QVERIFY2(text.contains(QStringLiteral("automatic")), qPrintable(text));
+        // Closing writes the key even when nobody chose: the settings file always says.
+        QSettings().remove(QStringLiteral("runtime/threads"));
+        again.show();
+        QVERIFY(again.close());
+        QVERIFY(QSettings().contains(QStringLiteral("runtime/threads")));
+        ddpm::setThreadCount(1);
+    }
+
+    void threadDialogChoices()
+    {
+        ddpm::ui::ThreadDialog automatic(0, 2);
+        QCOMPARE(automatic.choice(), 0);
+        auto* count = automatic.findChild<QSpinBox*>(QStringLiteral("threadCount"));
+        QVERIFY(count);
+        QVERIFY(!count->isEnabled()); // automatic: no count to pick
+        QCOMPARE(count->value(), 2);  // starts at the count in use
+        automatic.findChild<QRadioButton*>(QStringLiteral("threadsFixed"))->setChecked(true);
+        QVERIFY(count->isEnabled());
+        count->setValue(5);
+        QCOMPARE(automatic.choice(), 5);
+        ddpm::ui::ThreadDialog fixed(4, 1);
+        QCOMPARE(fixed.choice(), 4);
+        fixed.findChild<QRadioButton*>(QStringLiteral("threadsAutomatic"))->setChecked(true);
+        QCOMPARE(fixed.choice(), 0);
+    }
+
+    void geometrySaveRestoreSaveIsStable()
+    {
+        // Saved, restored and saved again: the same bytes and the same place, so the window
+        // does not creep across the screen from one start to the next.
+        QSettings().remove(QStringLiteral("window/geometry"));
+        const QRect placed(QPoint(60, 70), QSize(1100, 760));
+        {
+            MainWindow window;
+            window.setGeometry(placed);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QVERIFY(window.close());
+        }
+        const QByteArray first = QSettings().value(QStringLiteral("window/geometry")).toByteArray();
+        QVERIFY(!first.isEmpty());
+        QRect restoredGeometry;
+        for (int start = 0; start < 3; ++start) {
+            MainWindow window;
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            restoredGeometry = window.geometry();
+            QVERIFY(window.close());
+            QCOMPARE(QSettings().value(QStringLiteral("window/geometry")).toByteArray(), first);
+            QCOMPARE(restoredGeometry, placed);
+        }
+    }
+
     void settingsRoundTrip()
     {
         QRect geometry;
@@ -137,6 +226,9 @@ private Q_SLOTS:
         MainWindow window;
         const QSize minimum = window.minimumSizeHint();
         QVERIFY2(minimum.width() <= 1120 && minimum.height() <= 720,
+                 qPrintable(QStringLiteral("%1 x %2").arg(minimum.width()).arg(minimum.height())));
+        // And a 1024 x 640 window (the small screenshots) holds every page without clipping.
+        QVERIFY2(minimum.width() <= 1024 && minimum.height() <= 640,
                  qPrintable(QStringLiteral("%1 x %2").arg(minimum.width()).arg(minimum.height())));
     }
 

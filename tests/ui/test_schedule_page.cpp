@@ -3,7 +3,10 @@
 // CSV/PNG/PDF export and the settings round trip.
 #include <cmath>
 
+#include <QCheckBox>
 #include <QFile>
+#include <QLabel>
+#include <QMessageBox>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QPushButton>
@@ -18,6 +21,7 @@
 #include "pages/schedule_page.h"
 #include "ui_test_support.h"
 #include "widgets/plot.h"
+#include "widgets/schedule_selector.h"
 
 using ddpm::NoiseSchedule;
 using ddpm::Quantity;
@@ -203,13 +207,15 @@ private Q_SLOTS:
     {
         SchedulePage page;
         QVERIFY(page.setSchedules({choice(QStringLiteral("linear"), 1000), choice(QStringLiteral("cosine"), 200)}));
-        QCOMPARE(page.graph(0, Quantity::Beta)->keyAxis()->range().upper, 1000.0);
+        // All of t and a little past T (so t = T can be hovered).
+        const QCPRange tRange = page.graph(0, Quantity::Beta)->keyAxis()->range();
+        QVERIFY2(tRange.upper >= 1000.0 && tRange.upper <= 1030.0, qPrintable(QString::number(tRange.upper)));
         page.setNormalisedT(true);
         QCPGraph* cosine = page.graph(1, Quantity::Beta);
         QCOMPARE(cosine->dataCount(), 200);
         QCOMPARE(cosine->data()->at(0)->key, 1.0 / 200);
         QCOMPARE(cosine->data()->at(199)->key, 1.0);
-        QCOMPARE(cosine->keyAxis()->range().upper, 1.0);
+        QVERIFY(cosine->keyAxis()->range().upper >= 1.0 && cosine->keyAxis()->range().upper <= 1.03);
     }
 
     void viewChooser()
@@ -303,6 +309,185 @@ private Q_SLOTS:
         QCOMPARE(table->item(1, 1)->text(), QStringLiteral("50"));
         const NoiseSchedule cosine = NoiseSchedule::fromName("cosine", 100);
         QCOMPARE(table->item(1, 4)->text(), QString::number(cosine.at(Quantity::SqrtAlphaBar, 50), 'g', 6));
+    }
+
+    void customFileSetsT()
+    {
+        // 200 betas: the file's T everywhere (legend, readout, the row's T box), whatever T
+        // the choice carried.
+        QTemporaryDir dir;
+        QByteArray betas;
+        for (int i = 0; i < 200; ++i)
+            betas += QByteArray::number(0.0001 + 0.0001 * i) + '\n';
+        const QString path = writeFileIn(dir, QStringLiteral("betas200.txt"), betas);
+        QVERIFY(!path.isEmpty());
+        SchedulePage page;
+        QVERIFY(page.setScheduleAt(0, choice(QStringLiteral("custom:") + path, 1000)));
+        QCOMPARE(page.schedules()[0].steps, 200);
+        QCOMPARE(page.graph(0, Quantity::Beta)->dataCount(), 200);
+        const QString name = page.graph(0, Quantity::Beta)->name();
+        QVERIFY2(name.contains(QStringLiteral("T = 200")) && !name.contains(QStringLiteral("1000")), qPrintable(name));
+        page.showValuesAt(200);
+        const QString row = page.readout()->item(0, 0)->text();
+        QVERIFY2(row.contains(QStringLiteral("T = 200")) && !row.contains(QStringLiteral("1000")), qPrintable(row));
+        QCOMPARE(page.readout()->item(0, 1)->text(), QStringLiteral("200"));
+        // The row's T box shows the file's T and cannot be edited; the named row's can.
+        const QList<ddpm::ui::ScheduleSelector*> selectors = page.findChildren<ddpm::ui::ScheduleSelector*>();
+        QCOMPARE(selectors.size(), 2);
+        QSpinBox* customSteps = selectors[0]->findChild<QSpinBox*>();
+        QSpinBox* namedSteps = selectors[1]->findChild<QSpinBox*>();
+        QCOMPARE(customSteps->value(), 200);
+        QVERIFY(customSteps->isReadOnly());
+        QVERIFY(!namedSteps->isReadOnly());
+        QCOMPARE(selectors[0]->choice().steps, 0); // "from the file", not what the box held
+        QCOMPARE(closeMessageBoxes(&page), 0);
+    }
+
+    void customFileErrorNamesNoT()
+    {
+        // A bad 3-line file: the message names the file, not a T it never had, and starts with a capital.
+        QTemporaryDir dir;
+        const QString path = writeFileIn(dir, QStringLiteral("three.txt"), "0.01\n0.02\nabc\n");
+        QVERIFY(!path.isEmpty());
+        SchedulePage page;
+        QSignalSpy errors(&page, &SchedulePage::errorReported);
+        QVERIFY(!page.setScheduleAt(0, choice(QStringLiteral("custom:") + path, 1000)));
+        QCOMPARE(errors.count(), 1);
+        const QString message = errors.first().first().toString();
+        QVERIFY2(!message.contains(QStringLiteral("T = ")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("three.txt")), qPrintable(message));
+        const QList<QMessageBox*> boxes = page.findChildren<QMessageBox*>();
+        QCOMPARE(boxes.size(), 1);
+        QVERIFY2(boxes.front()->text().front().isUpper(), qPrintable(boxes.front()->text()));
+        QCOMPARE(closeMessageBoxes(&page), 1);
+    }
+
+    void hoverReachesT()
+    {
+        // The last pixels of a plot read t = T (they read T - 3 when the axis ended at T).
+        SchedulePage page;
+        page.resize(1000, 700);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        page.plot()->replot();
+        QCPAxisRect* rect = page.graph(0, Quantity::Beta)->keyAxis()->axisRect();
+        const QPoint lastPixel(rect->rect().right(), rect->rect().center().y());
+        QMouseEvent move(QEvent::MouseMove, QPointF(lastPixel), page.plot()->mapToGlobal(QPointF(lastPixel)), Qt::NoButton,
+                         Qt::NoButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(page.plot(), &move);
+        QCOMPARE(page.readout()->item(0, 1)->text(), QStringLiteral("1000"));
+        QCOMPARE(page.readout()->item(0, 3)->text(),
+                 QString::number(NoiseSchedule::fromName("linear", 1000).alphaBar(1000), 'g', 6));
+    }
+
+    void hintMatchesTheMouse()
+    {
+        // Dragging pans and the wheel zooms; the hint says so.
+        SchedulePage page;
+        QVERIFY(page.plot()->interactions().testFlag(QCP::iRangeDrag));
+        QVERIFY(page.plot()->interactions().testFlag(QCP::iRangeZoom));
+        auto* hint = page.findChild<QLabel*>(QStringLiteral("plotHint"));
+        QVERIFY(hint);
+        QVERIFY2(hint->text().contains(QStringLiteral("drag to pan"), Qt::CaseInsensitive), qPrintable(hint->text()));
+        QVERIFY2(hint->text().contains(QStringLiteral("Scroll on a plot to zoom")), qPrintable(hint->text()));
+    }
+
+    void logYDisabledForLogSnr()
+    {
+        SchedulePage page;
+        QCheckBox* logY = nullptr;
+        for (QCheckBox* box : page.findChildren<QCheckBox*>())
+            if (box->text() == QStringLiteral("logarithmic"))
+                logY = box;
+        QVERIFY(logY);
+        QVERIFY(logY->isEnabled());
+        page.setView(SchedulePage::View::LogSnr);
+        QVERIFY(!logY->isEnabled());
+        QVERIFY2(logY->toolTip().contains(QStringLiteral("already")), qPrintable(logY->toolTip()));
+        page.setView(SchedulePage::View::AlphaBar);
+        QVERIFY(logY->isEnabled());
+    }
+
+    void logAxisShowsTheSmallestValue()
+    {
+        // Cosine's alpha_bar_T is about 2.4e-9: the log axis reaches below it.
+        SchedulePage page;
+        QVERIFY(page.setSchedules({choice(QStringLiteral("cosine"), 1000), choice(QStringLiteral("linear"), 1000)}));
+        page.setLogY(true);
+        const double smallest = NoiseSchedule::fromName("cosine", 1000).alphaBar(1000);
+        QVERIFY(smallest > 0.0 && smallest < 1e-8);
+        const QCPRange range = page.graph(0, Quantity::AlphaBar)->valueAxis()->range();
+        QVERIFY2(range.lower < smallest, qPrintable(QStringLiteral("%1 vs %2").arg(range.lower).arg(smallest)));
+        QVERIFY(range.upper >= 1.0);
+    }
+
+    void rowsLineUp()
+    {
+        // A custom row (a long file name) keeps its T box, checkbox and Remove button in line.
+        QTemporaryDir dir;
+        const QString path = writeFileIn(dir, QStringLiteral("a_rather_long_custom_schedule_name.txt"), "0.01\n0.02\n0.5\n");
+        QVERIFY(!path.isEmpty());
+        SchedulePage page;
+        QVERIFY(page.addSchedule(choice(QStringLiteral("custom:") + path, 0)));
+        page.resize(1100, 760);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        const QList<ddpm::ui::ScheduleSelector*> selectors = page.findChildren<ddpm::ui::ScheduleSelector*>();
+        QCOMPARE(selectors.size(), 3);
+        auto xOf = [&page](QWidget* w) { return w->mapTo(&page, QPoint(0, 0)).x(); };
+        QList<QToolButton*> removes;
+        for (QToolButton* b : page.findChildren<QToolButton*>())
+            if (b->text() == QStringLiteral("Remove"))
+                removes << b;
+        QCOMPARE(removes.size(), 3);
+        for (int i = 1; i < 3; ++i) {
+            QCOMPARE(xOf(selectors[i]->findChild<QSpinBox*>()), xOf(selectors[0]->findChild<QSpinBox*>()));
+            QCOMPARE(xOf(selectors[i]->findChild<QCheckBox*>()), xOf(selectors[0]->findChild<QCheckBox*>()));
+            QCOMPARE(xOf(removes[i]), xOf(removes[0]));
+        }
+    }
+
+    void fiveSchedulesKeepPlotsReadable()
+    {
+        // The page at the default window's size with five schedules: every plot stays tall
+        // enough to read (the rows and the readout scroll instead of growing).
+        SchedulePage page;
+        for (const char* name : {"quadratic", "sigmoid", "scaled-linear"})
+            QVERIFY(page.addSchedule(choice(QString::fromLatin1(name), 1000)));
+        QCOMPARE(page.schedules().size(), 5);
+        page.resize(1110, 740);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QCoreApplication::processEvents();
+        page.plot()->replot();
+        for (Quantity q : SchedulePage::plottedQuantities()) {
+            const int height = page.graph(0, q)->keyAxis()->axisRect()->rect().height();
+            QVERIFY2(height >= 150, qPrintable(QStringLiteral("%1: %2 px").arg(ddpm::quantityName(q)).arg(height)));
+        }
+    }
+
+    void plotExportLeavesOutTheHover()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        SchedulePage page;
+        page.resize(1000, 700);
+        const QString clean = dir.filePath(QStringLiteral("clean.png"));
+        const QString hovered = dir.filePath(QStringLiteral("hovered.png"));
+        QVERIFY(page.exportPlot(clean));
+        page.showValuesAt(500); // hover line and tracers on every plot
+        QVERIFY(page.exportPlot(hovered));
+        const QImage a(clean), b(hovered);
+        QVERIFY(!a.isNull());
+        QCOMPARE(a.size(), b.size());
+        QVERIFY(a.convertToFormat(QImage::Format_RGB32) == b.convertToFormat(QImage::Format_RGB32));
+        // The caption: every schedule with its T, as text under the plot and as PNG text.
+        const QString caption = b.text(QStringLiteral("Description"));
+        QVERIFY2(caption.contains(QStringLiteral("linear, T = 1000")) && caption.contains(QStringLiteral("cosine, T = 1000")),
+                 qPrintable(caption));
+        QCOMPARE(caption, page.figureCaption());
+        // The exported figure is taller than the plot by the caption line.
+        QVERIFY(a.height() > 2 * page.plot()->height());
     }
 
     void csvExport()

@@ -2,6 +2,7 @@
 
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGraphicsOpacityEffect>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -13,10 +14,13 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "ddpm/schedule.h"
 #include "widgets/bound_options.h"
 #include "widgets/bound_plots.h"
+#include "widgets/bound_text.h"
 #include "widgets/bound_totals.h"
 #include "widgets/export.h"
+#include "widgets/message_text.h"
 
 namespace ddpm::ui {
 
@@ -132,6 +136,10 @@ QWidget* BoundPage::buildControls()
     auto* totalsLayout = new QVBoxLayout(totalsBox);
     m_totals = new BoundTotals(totalsBox);
     totalsLayout->addWidget(m_totals);
+    m_totalsDim = new QGraphicsOpacityEffect(m_totals);
+    m_totalsDim->setOpacity(kStaleOpacity);
+    m_totalsDim->setEnabled(false);
+    m_totals->setGraphicsEffect(m_totalsDim);
     column->addWidget(totalsBox);
 
     auto* exports = new QHBoxLayout;
@@ -162,8 +170,24 @@ QWidget* BoundPage::buildResults()
     m_resultsLabel->setTextFormat(Qt::RichText);
     layout->addWidget(m_resultsLabel);
 
+    // Stale results: a banner above them, and the plots and totals dimmed.
+    m_staleBanner = new QLabel(area);
+    m_staleBanner->setObjectName(QStringLiteral("staleBanner"));
+    m_staleBanner->setWordWrap(true);
+    m_staleBanner->setTextFormat(Qt::RichText);
+    m_staleBanner->setStyleSheet(QStringLiteral("QLabel { background: #fff1c2; color: #5c3b00; border: 1px solid #d9a300;"
+                                                " border-radius: 3px; padding: 6px; }"));
+    m_staleBanner->setText(tr("<b>Out of date:</b> the inputs changed since these results were computed; the plots "
+                              "and totals below are dimmed. Press <b>Evaluate</b> to refresh them."));
+    m_staleBanner->setVisible(false);
+    layout->addWidget(m_staleBanner);
+
     m_plots = new BoundPlots(area);
     layout->addWidget(m_plots, 1);
+    m_plotsDim = new QGraphicsOpacityEffect(m_plots);
+    m_plotsDim->setOpacity(kStaleOpacity);
+    m_plotsDim->setEnabled(false);
+    m_plots->setGraphicsEffect(m_plotsDim);
     return area;
 }
 
@@ -183,7 +207,13 @@ void BoundPage::setImage(const ddpm::Image& image, const QString& name)
 
 void BoundPage::setSchedule(const ScheduleChoice& choice)
 {
+    // A custom file's T is the file's: read it now so the inputs and results say so.
     m_schedule = choice;
+    try {
+        m_schedule = choice.resolvedBy(choice.build());
+    } catch (const std::exception&) {
+        // Evaluate reports why it cannot be built.
+    }
     updateInputsText();
     updateStaleness();
 }
@@ -229,23 +259,47 @@ void BoundPage::updateStaleness()
     if (m_resultsLabel == nullptr)
         return;
     if (!hasResult()) {
+        m_staleBanner->setVisible(false);
+        m_plotsDim->setEnabled(false);
+        m_totalsDim->setEnabled(false);
         m_resultsLabel->setText(tr("No results yet: press <b>Evaluate</b> to compute every term of the "
                                    "bound for the image and schedule on the left."));
         return;
     }
-    QString text = tr("Results for %1; %2 s.")
-                       .arg(settingsSummary(m_result).toHtmlEscaped())
-                       .arg(m_result.seconds, 0, 'f', 2);
-    if (isStale())
-        text += tr(" <span style=\"color:#b35c00\"><b>Stale:</b> the inputs changed since; press "
-                   "<b>Evaluate</b> to refresh.</span>");
-    m_resultsLabel->setText(text);
+    const bool stale = isStale();
+    m_resultsLabel->setText(tr("Results for %1; %2 s.")
+                                .arg(settingsSummary(m_result).toHtmlEscaped())
+                                .arg(m_result.seconds, 0, 'f', 2));
+    m_staleBanner->setVisible(stale);
+    m_plotsDim->setEnabled(stale);
+    m_totalsDim->setEnabled(stale);
+    if (stale && !isRunning()) {
+        // "done in 0.03 s" belongs to the results, not to the inputs now on the left.
+        m_progress->setRange(0, 1);
+        m_progress->setValue(0);
+        m_progress->setFormat(tr("results out of date"));
+    }
+}
+
+bool BoundPage::resultsDimmed() const
+{
+    return m_plotsDim->isEnabled() && m_totalsDim->isEnabled();
+}
+
+QString BoundPage::figureCaption() const
+{
+    if (!hasResult())
+        return {};
+    const BoundReport& r = m_result;
+    return tr("Bound: %1. L_T = %2, L₀ = %3, Σ %4 = %5, total = %6 bits/dim.%7 DDPM Studio.")
+        .arg(settingsSummary(r), bpdText(r.priorBpd), bpdText(r.decoderBpd), ltm1Text(), bpdText(r.termsBpdSum),
+             bpdText(r.totalBpd), isStale() ? tr(" Out of date: the inputs have changed since.") : QString());
 }
 
 void BoundPage::showError(const QString& title, const QString& message)
 {
     // Not exec(): a modal loop here would stall the page's signals (and tests).
-    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    auto* box = new QMessageBox(QMessageBox::Warning, title, messageText(message), QMessageBox::Ok, this);
     box->setObjectName(QStringLiteral("boundErrorBox"));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
@@ -365,7 +419,7 @@ bool BoundPage::exportCsv(const QString& path)
 
 bool BoundPage::exportPng(const QString& path)
 {
-    return hasResult() && m_plots->exportPng(path);
+    return hasResult() && m_plots->exportPng(path, figureCaption());
 }
 
 

@@ -17,6 +17,7 @@
 #include "workers/bound_worker.h"
 
 class QCustomPlot;
+class QGraphicsOpacityEffect;
 class QHBoxLayout;
 class QLabel;
 class QProgressBar;
@@ -64,6 +65,10 @@ public:
     /// Whether the shown result was computed from other inputs than the controls now hold.
     bool isStale() const;
     bool isRunning() const { return m_runningId != 0; }
+    /// Whether the plots and totals are shown dimmed (they are while the result is stale).
+    bool resultsDimmed() const;
+    /// The settings and totals line of an exported figure (empty without a result).
+    QString figureCaption() const;
 
     /// Writes the CSV of the last result (t, bpd, l_simple, weight) without asking; false when
     /// there is no result or writing failed (then a dialog says why).
@@ -135,6 +140,10 @@ private:
 
     // results
     QLabel* m_resultsLabel = nullptr;
+    QLabel* m_staleBanner = nullptr;
+    QGraphicsOpacityEffect* m_plotsDim = nullptr;
+    QGraphicsOpacityEffect* m_totalsDim = nullptr;
+    static constexpr double kStaleOpacity = 0.35;
     BoundPlots* m_plots = nullptr;
 };
 

@@ -20,6 +20,8 @@
 #include "widgets/export.h"
 #include "widgets/forward_controls.h"
 #include "widgets/forward_view.h"
+#include "widgets/message_text.h"
+#include "widgets/number_text.h"
 
 namespace ddpm::ui {
 
@@ -168,10 +170,11 @@ bool ForwardPage::applySchedule(const ScheduleChoice& choice, bool quiet)
         m_controls->setChoice(m_choice); // revert the controls
         return false;
     }
-    const bool changed = !m_schedule || choice != m_choice;
+    const ScheduleChoice resolved = choice.resolvedBy(*built); // a custom file's T is the file's
+    const bool changed = !m_schedule || resolved != m_choice;
     const int oldSteps = m_schedule ? m_schedule->steps() : 0;
     const int oldT = m_controls->t();
-    m_choice = choice;
+    m_choice = resolved;
     m_schedule = std::move(built);
     m_controls->setChoice(m_choice);
 
@@ -264,13 +267,13 @@ void ForwardPage::setErrorHandler(std::function<void(const QString&)> handler)
 
 void ForwardPage::reportError(const QString& message, bool quiet)
 {
-    m_lastError = message;
+    m_lastError = messageText(message);
     if (quiet)
         return;
     if (m_errorHandler)
-        m_errorHandler(message);
+        m_errorHandler(m_lastError);
     else
-        QMessageBox::warning(this, tr("Forward process"), message);
+        QMessageBox::warning(this, tr("Forward process"), m_lastError);
 }
 
 void ForwardPage::requestFrame()
@@ -341,12 +344,33 @@ void ForwardPage::browseImage()
         openImage(path);
 }
 
+QString ForwardPage::figureCaption() const
+{
+    const QString name = m_imagePath == kDefaultImage ? QStringLiteral("chelsea.png") : QFileInfo(m_imagePath).fileName();
+    const ForwardMode m = mode();
+    const QString modeText = m == ForwardMode::MarkovChain ? tr("Markov chain")
+                             : m == ForwardMode::Compare   ? tr("closed form and Markov chain")
+                                                           : tr("closed form");
+    const QString size = m_frame.x0.isNull() ? QString() : tr(" at %1 × %2").arg(m_frame.x0.width()).arg(m_frame.x0.height());
+    return tr("Forward process: %1%2; schedule %3; t = %4; seed %5; %6; ᾱₜ = %7, SNR = %8. "
+              "Pictures clamped to [−1, 1]. DDPM Studio.")
+        .arg(name, size, m_choice.label())
+        .arg(t())
+        .arg(seed())
+        .arg(modeText, numberText(m_frame.alphaBar, 4), numberText(m_frame.snr, 4));
+}
+
 void ForwardPage::exportView()
 {
     const QString path = askSavePath(this, tr("Export the forward process view"),
                                      QStringLiteral("forward-t%1.png").arg(t()), tr("PNG image (*.png)"));
     if (!path.isEmpty())
-        saveWidgetPng(this, m_view, path);
+        exportPng(path);
+}
+
+bool ForwardPage::exportPng(const QString& path)
+{
+    return saveWidgetPng(this, m_view, path, figureCaption());
 }
 
 void ForwardPage::dragEnterEvent(QDragEnterEvent* event)
@@ -389,7 +413,7 @@ void ForwardPage::restoreSettings(const QSettings& settings)
         choice.name = settings.value(kScheduleNameKey, choice.name).toString();
         choice.steps = settings.value(kScheduleStepsKey, choice.steps).toInt();
         choice.zeroTerminalSnr = settings.value(kScheduleZtsnrKey, false).toBool();
-        applySchedule(choice, true); // a bad stored schedule keeps the default
+        applySchedule(choice.withoutFileSteps(), true); // a bad stored schedule keeps the default
     }
     if (settings.contains(kResolutionKey))
         setResolution(settings.value(kResolutionKey).toInt());

@@ -83,6 +83,10 @@ public:
 
     /// The widget holding everything the export button saves.
     QWidget* viewArea() const;
+    /// The settings line of an exported figure: image and resolution, schedule and T, t, seed, mode.
+    QString figureCaption() const;
+    /// Writes the view as PNG with figureCaption() under it and as its PNG text; false on failure.
+    bool exportPng(const QString& path);
 
 Q_SIGNALS:
     /// A new image was opened (path as imagePath()).

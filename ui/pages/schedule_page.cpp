@@ -13,6 +13,7 @@
 
 #include "ddpm/schedule_io.h"
 #include "widgets/export.h"
+#include "widgets/message_text.h"
 #include "widgets/schedule_list.h"
 
 namespace ddpm::ui {
@@ -77,8 +78,6 @@ QWidget* SchedulePage::buildViewBox()
     m_normalisedCheck->setToolTip(tr("Put schedules with different T on one axis from 0 to 1"));
     form->addRow(tr("x axis"), m_normalisedCheck);
     m_logYCheck = new QCheckBox(tr("logarithmic"), viewBox);
-    m_logYCheck->setToolTip(tr("Log y axes for βₜ, ᾱₜ and the square roots; values ≤ 0 are left out.\n"
-                               "log SNR is already logarithmic and stays linear."));
     form->addRow(tr("y axis"), m_logYCheck);
     auto* savePlotButton = new QPushButton(tr("Save plot…"), viewBox);
     savePlotButton->setToolTip(tr("Save the plots as PNG or PDF"));
@@ -95,6 +94,7 @@ QWidget* SchedulePage::buildViewBox()
     connect(m_logYCheck, &QCheckBox::toggled, this, &SchedulePage::setLogY);
     connect(savePlotButton, &QPushButton::clicked, this, &SchedulePage::askExportPlot);
     connect(saveCsvButton, &QPushButton::clicked, this, &SchedulePage::askExportCsv);
+    updateLogYCheck();
     return viewBox;
 }
 
@@ -143,6 +143,19 @@ void SchedulePage::setView(View view)
     const QSignalBlocker block(m_viewCombo);
     m_viewCombo->setCurrentIndex(static_cast<int>(view));
     m_plots->setView(view);
+    updateLogYCheck();
+}
+
+void SchedulePage::updateLogYCheck()
+{
+    // log SNR alone: the toggle has nothing to act on, so it says so instead of being ignored.
+    const bool logSnrOnly = view() == View::LogSnr;
+    m_logYCheck->setEnabled(!logSnrOnly);
+    m_logYCheck->setToolTip(logSnrOnly
+                                ? tr("log SNR is already a logarithm, so its y axis stays linear; "
+                                     "the logarithmic y axis applies to βₜ, ᾱₜ and the square roots.")
+                                : tr("Log y axes for βₜ, ᾱₜ and the square roots; values ≤ 0 are left out.\n"
+                                     "log SNR is already logarithmic and stays linear."));
 }
 
 void SchedulePage::setLogY(bool on)
@@ -171,9 +184,24 @@ void SchedulePage::showValuesAt(double x)
 
 // ---- export -------------------------------------------------------------------------------
 
+QString SchedulePage::figureCaption() const
+{
+    QStringList names;
+    for (const ScheduleChoice& choice : m_list->choices())
+        names << choice.label();
+    return tr("Schedules: %1. x axis: %2; y axes: %3. DDPM Studio.")
+        .arg(names.join(QStringLiteral("; ")),
+             normalisedT() ? tr("t / T") : tr("t"),
+             logY() ? tr("logarithmic (log SNR linear)") : tr("linear"));
+}
+
 bool SchedulePage::exportPlot(const QString& path)
 {
-    return savePlot(this, plot(), path);
+    // The figure shows the curves, not where the mouse happened to be.
+    m_plots->setHoverShown(false);
+    const bool ok = savePlot(this, plot(), path, figureCaption());
+    m_plots->setHoverShown(true);
+    return ok;
 }
 
 QString SchedulePage::csvText() const
@@ -222,7 +250,7 @@ void SchedulePage::reportError(const QString& message)
 {
     Q_EMIT errorReported(message);
     // Not exec(): the page stays responsive and tests can find the box among its children.
-    auto* box = new QMessageBox(QMessageBox::Warning, tr("Schedule"), message, QMessageBox::Ok, this);
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Schedule"), messageText(message), QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setWindowModality(Qt::WindowModal);
     box->open();
@@ -263,6 +291,7 @@ void SchedulePage::restoreSettings(const QSettings& settings)
         m_normalisedCheck->setChecked(normalisedT);
     }
     m_plots->setOptions(view, logY, normalisedT); // forgets the hovered t, shows all of t
+    updateLogYCheck();
 
     QList<ScheduleChoice> choices;
     QStringList skipped;
@@ -272,6 +301,7 @@ void SchedulePage::restoreSettings(const QSettings& settings)
         choice.name = entry.value(QStringLiteral("name"), choice.name).toString();
         choice.steps = entry.value(QStringLiteral("steps"), choice.steps).toInt();
         choice.zeroTerminalSnr = entry.value(QStringLiteral("zeroTerminalSnr"), false).toBool();
+        choice = choice.withoutFileSteps(); // a custom file's T is the file's, whatever was stored
         try {
             (void)choice.build();
             choices << choice;

@@ -70,7 +70,10 @@ public:
     /// The readout table: one row per schedule; columns schedule, t, then the plotted quantities.
     QTableWidget* readout() const { return m_plots->readout(); }
 
-    /// Writes the plot as PNG or PDF by suffix; shows a dialog and returns false on failure.
+    /// The line exported figures carry: every schedule with its T, and the axes.
+    QString figureCaption() const;
+    /// Writes the plot as PNG or PDF by suffix, without the hover line and tracers and with
+    /// figureCaption() under it (and as PNG text); shows a dialog and returns false on failure.
     bool exportPlot(const QString& path);
     /// Writes one CSV table of every schedule: columns schedule, steps, zero_terminal_snr, then
     /// the CLI's schedule columns (t, beta, ..., snr), one row per schedule and t, full precision.
@@ -89,6 +92,7 @@ Q_SIGNALS:
 
 private:
     QWidget* buildViewBox();
+    void updateLogYCheck();
     void reportError(const QString& message);
     void onSchedulesChanged();
     void askExportPlot();

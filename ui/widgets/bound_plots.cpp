@@ -1,5 +1,6 @@
 #include "widgets/bound_plots.h"
 
+#include <QGraphicsEffect>
 #include <QLabel>
 #include <QSplitter>
 #include <QVBoxLayout>
@@ -10,6 +11,7 @@
 #include "widgets/bound_text.h"
 #include "widgets/export.h"
 #include "widgets/plot.h"
+#include "widgets/plot_style.h"
 
 namespace ddpm::ui {
 
@@ -62,6 +64,10 @@ BoundPlots::BoundPlots(QWidget* parent)
     // Wrapped, so the long readout never sets the page's minimum width.
     m_hoverLabel->setWordWrap(true);
     layout->addWidget(m_hoverLabel);
+    for (QCustomPlot* plot : {m_termsPlot, m_cumulativePlot, m_weightPlot}) {
+        applyApplicationFont(plot);
+        fitLegendColumns(plot);
+    }
 }
 
 QCustomPlot* BoundPlots::makePlot(QWidget* parent, const QString& objectName, const PlotText& text, bool logY,
@@ -86,11 +92,7 @@ QCustomPlot* BoundPlots::makePlot(QWidget* parent, const QString& objectName, co
     plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot->axisRect()->setRangeDrag(Qt::Horizontal);
     plot->axisRect()->setRangeZoom(Qt::Horizontal);
-    plot->legend->setVisible(true);
-    plot->legend->setBrush(QColor(255, 255, 255, 220));
-    QFont legendFont = font();
-    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.9);
-    plot->legend->setFont(legendFont);
+    placeLegendBelow(plot); // under the plot: never over the curves
 
     auto* cursor = new QCPItemStraightLine(plot);
     cursor->point1->setTypeY(QCPItemPosition::ptAxisRectRatio);
@@ -144,7 +146,6 @@ void BoundPlots::buildTermsPlot(QWidget* parent)
         label->setPadding(QMargins(6, 0, 6, 4));
         label->setVisible(false);
     }
-    m_termsPlot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
 }
 
 void BoundPlots::buildCumulativePlot(QWidget* parent)
@@ -161,14 +162,13 @@ void BoundPlots::buildCumulativePlot(QWidget* parent)
     totalText->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
     totalText->setPadding(QMargins(4, 0, 4, 2));
     totalText->setVisible(false);
-    m_cumulativePlot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
 }
 
 void BoundPlots::buildWeightPlot(QWidget* parent)
 {
     m_weightPlot = makePlot(parent, QStringLiteral("weightPlot"),
                             {tr("How L_simple reweights the bound"), tr("wₜ / mean w (log scale)"),
-                             tr("wₜ: the bound's weight of ‖ε − ε_θ‖², over its mean")},
+                             tr("wₜ / mean w: the bound's weight of ‖ε − ε_θ‖²")},
                             true, QColor(255, 127, 14));
     auto* simpleLine = new QCPItemStraightLine(m_weightPlot);
     simpleLine->point1->setCoords(0, 1);
@@ -181,7 +181,6 @@ void BoundPlots::buildWeightPlot(QWidget* parent)
     simpleText->setText(tr("L_simple: every wₜ = 1"));
     simpleText->setColor(QColor(90, 90, 90));
     simpleText->setPadding(QMargins(2, 0, 2, 2));
-    m_weightPlot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     m_weightPlot->setToolTip(
         tr("%1 = Cₜ + wₜ · E‖ε − ε_θ‖² per dimension (Eq. 12); L_simple (Eq. 14) sets every wₜ to 1.\n"
            "The curve is wₜ divided by its mean over t: above 1 the bound weighs t more than L_simple "
@@ -252,7 +251,7 @@ void BoundPlots::showReport(const BoundReport& report)
         plot->rescaleAxes();
         plot->xAxis->setRange(fullRange(steps));
     }
-    // Room above the curves for the labels and below for the legend.
+    // Room above and below the curves for the L_0 and L_T labels.
     m_termsPlot->yAxis->scaleRange(1.6, std::sqrt(m_termsPlot->yAxis->range().lower * m_termsPlot->yAxis->range().upper));
     const QCPRange cumulativeRange = m_cumulativePlot->yAxis->range();
     m_cumulativePlot->yAxis->setRange(std::min(0.0, cumulativeRange.lower),
@@ -297,7 +296,7 @@ void BoundPlots::onHover(QCustomPlot* plot, QMouseEvent* event)
         p->replot(QCustomPlot::rpQueuedReplot);
 }
 
-bool BoundPlots::exportPng(const QString& path)
+bool BoundPlots::exportPng(const QString& path, const QString& caption)
 {
     if (m_report.empty())
         return false;
@@ -308,7 +307,14 @@ bool BoundPlots::exportPng(const QString& path)
     }
     for (QCustomPlot* plot : {m_termsPlot, m_cumulativePlot, m_weightPlot})
         plot->replot(QCustomPlot::rpImmediateRefresh);
-    const bool ok = saveWidgetPng(this, m_plotArea, path);
+    // The figure as evaluated: not dimmed, even when the page shows it stale.
+    QGraphicsEffect* effect = graphicsEffect();
+    const bool dimmed = effect && effect->isEnabled();
+    if (effect)
+        effect->setEnabled(false);
+    const bool ok = saveWidgetPng(this, m_plotArea, path, caption);
+    if (effect)
+        effect->setEnabled(dimmed);
     for (int i = 0; i < m_cursors.size(); ++i)
         m_cursors[i]->setVisible(shown[i]);
     return ok;

@@ -26,9 +26,10 @@ public:
 
     /// Plots one evaluation (bits/dim per t = 1..T) on the full range of t.
     void showReport(const BoundReport& report);
-    /// Writes the three plots (without the hover cursors or the line below) as one PNG;
-    /// false when nothing is plotted yet or writing failed (then a dialog says why).
-    bool exportPng(const QString& path);
+    /// Writes the three plots (without the hover cursors or the line below) as one PNG with
+    /// `caption` under them and as PNG text; false when nothing is plotted yet or writing
+    /// failed (then a dialog says why).
+    bool exportPng(const QString& path, const QString& caption = QString());
 
     QCustomPlot* termsPlot() const { return m_termsPlot; }
     QCustomPlot* cumulativePlot() const { return m_cumulativePlot; }

@@ -3,13 +3,20 @@
 #include <QBuffer>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QApplication>
+#include <QImage>
 #include <QMessageBox>
+#include <QPageLayout>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
 #include <QPixmap>
 #include <QRegularExpression>
 #include <QSettings>
 
 #include "ddpm/atomic_file.h"
 #include "ddpm/error.h"
+#include "widgets/message_text.h"
 #include "widgets/plot.h"
 
 namespace ddpm::ui {
@@ -24,11 +31,48 @@ bool writeBytes(QWidget* parent, const QString& path, const QByteArray& bytes)
         ddpm::writeFileAtomic(path.toStdString(), bytes.toStdString());
         return true;
     } catch (const ddpm::Error& e) {
-        QMessageBox::warning(parent, QObject::tr("Could not save"), QString::fromStdString(e.what()));
+        QMessageBox::warning(parent, QObject::tr("Could not save"), messageText(QString::fromStdString(e.what())));
         return false;
     }
 }
 
+/// The image as PNG bytes, with the caption and the program as PNG text.
+QByteArray pngBytes(QImage image, const QString& caption)
+{
+    if (!caption.isEmpty())
+        image.setText(QString::fromLatin1(figureCaptionKey()), caption);
+    image.setText(QStringLiteral("Software"), QStringLiteral("DDPM Studio"));
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "PNG");
+    return bytes;
+}
+
+/// `figure` with `caption` written under it (wrapped to the figure's width), on white.
+QImage withCaption(const QImage& figure, const QString& caption)
+{
+    if (caption.isEmpty())
+        return figure;
+    const qreal dpr = figure.devicePixelRatio();
+    const QSize logical = (QSizeF(figure.size()) / dpr).toSize();
+    const QFont font = QApplication::font();
+    const QFontMetrics metrics(font);
+    const int margin = 6;
+    const QRect textBox = metrics.boundingRect(QRect(0, 0, logical.width() - 2 * margin, 10000),
+                                               Qt::TextWordWrap | Qt::AlignLeft, caption);
+    QImage out((QSizeF(logical.width(), logical.height() + textBox.height() + 2 * margin) * dpr).toSize(),
+               QImage::Format_RGB32);
+    out.setDevicePixelRatio(dpr);
+    out.fill(Qt::white);
+    QPainter painter(&out);
+    painter.drawImage(QPoint(0, 0), figure);
+    painter.setFont(font);
+    painter.setPen(QColor(0x33, 0x33, 0x33));
+    painter.drawText(QRect(margin, logical.height() + margin, logical.width() - 2 * margin, textBox.height()),
+                     Qt::TextWordWrap | Qt::AlignLeft, caption);
+    return out;
+}
 } // namespace
 
 QString askSavePath(QWidget* parent, const QString& title, const QString& defaultName, const QString& filters)
@@ -50,38 +94,51 @@ QString askSavePath(QWidget* parent, const QString& title, const QString& defaul
     return path;
 }
 
-bool savePlot(QWidget* parent, QCustomPlot* plot, const QString& path, int width, int height)
+bool savePlot(QWidget* parent, QCustomPlot* plot, const QString& path, const QString& caption, int width, int height)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
-    if (suffix == QStringLiteral("pdf")) {
-        // QCustomPlot writes PDF only to a path; write beside the target, then move atomically.
-        const QString temp = path + QStringLiteral(".part.pdf");
-        if (!plot->savePdf(temp, width, height)) {
-            QFile::remove(temp);
-            QMessageBox::warning(parent, QObject::tr("Could not save"),
-                                 QObject::tr("Could not write the PDF %1.").arg(path));
-            return false;
-        }
-        QFile file(temp);
-        if (!file.open(QIODevice::ReadOnly)) {
-            QFile::remove(temp);
-            return false;
-        }
-        const QByteArray bytes = file.readAll();
-        file.close();
-        QFile::remove(temp);
-        return writeBytes(parent, path, bytes);
-    }
-    if (suffix != QStringLiteral("png")) {
+    if (suffix == QStringLiteral("png"))
+        return writeBytes(parent, path, pngBytes(withCaption(plot->toPixmap(width, height, 2.0).toImage(), caption), caption));
+    if (suffix != QStringLiteral("pdf")) {
         QMessageBox::warning(parent, QObject::tr("Could not save"),
                              QObject::tr("Plots are saved as .png or .pdf, not .%1.").arg(suffix));
         return false;
     }
-    const QPixmap pixmap = plot->toPixmap(width, height, 2.0);
+    // Vector PDF: the plot drawn by QCustomPlot's painter, the caption as text under it, one page.
+    const int w = width > 0 ? width : plot->width();
+    const int h = height > 0 ? height : plot->height();
+    const QFont font = QApplication::font();
+    const int margin = 6;
+    const QRect textBox = caption.isEmpty()
+        ? QRect()
+        : QFontMetrics(font).boundingRect(QRect(0, 0, w - 2 * margin, 10000), Qt::TextWordWrap, caption);
+    const int total = h + (caption.isEmpty() ? 0 : textBox.height() + 2 * margin);
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
-    pixmap.save(&buffer, "PNG");
+    {
+        QPdfWriter writer(&buffer);
+        writer.setCreator(QStringLiteral("DDPM Studio"));
+        writer.setTitle(caption);
+        writer.setPageLayout(QPageLayout(QPageSize(QSizeF(w, total), QPageSize::Point, QString(), QPageSize::ExactMatch),
+                                         QPageLayout::Portrait, QMarginsF(0, 0, 0, 0)));
+        QCPPainter painter;
+        if (!painter.begin(&writer)) {
+            QMessageBox::warning(parent, QObject::tr("Could not save"), QObject::tr("Could not write the PDF %1.").arg(path));
+            return false;
+        }
+        painter.setMode(QCPPainter::pmVectorized);
+        painter.setMode(QCPPainter::pmNoCaching);
+        painter.setWindow(QRect(0, 0, w, total));
+        plot->toPainter(&painter, w, h);
+        if (!caption.isEmpty()) {
+            painter.setFont(font);
+            painter.setPen(QColor(0x33, 0x33, 0x33));
+            painter.drawText(QRect(margin, h + margin, w - 2 * margin, textBox.height()), Qt::TextWordWrap, caption);
+        }
+        painter.end();
+    }
+    plot->replot();
     return writeBytes(parent, path, bytes);
 }
 
@@ -90,13 +147,9 @@ bool saveText(QWidget* parent, const QString& path, const QString& text)
     return writeBytes(parent, path, text.toUtf8());
 }
 
-bool saveWidgetPng(QWidget* parent, QWidget* widget, const QString& path)
+bool saveWidgetPng(QWidget* parent, QWidget* widget, const QString& path, const QString& caption)
 {
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    widget->grab().save(&buffer, "PNG");
-    return writeBytes(parent, path, bytes);
+    return writeBytes(parent, path, pngBytes(withCaption(widget->grab().toImage(), caption), caption));
 }
 
 } // namespace ddpm::ui

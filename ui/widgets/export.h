@@ -14,13 +14,20 @@ namespace ddpm::ui {
 QString askSavePath(QWidget* parent, const QString& title, const QString& defaultName, const QString& filters);
 
 /// Writes the plot as PNG or PDF by the path's suffix (width x height in pixels/points,
-/// 0 = the widget's size). Shows a dialog and returns false on failure.
-bool savePlot(QWidget* parent, QCustomPlot* plot, const QString& path, int width = 0, int height = 0);
+/// 0 = the widget's size), with `caption` (the settings behind the figure) as a line of text
+/// under the plot and, in a PNG, as its "Description" text. Shows a dialog and returns false
+/// on failure.
+bool savePlot(QWidget* parent, QCustomPlot* plot, const QString& path, const QString& caption = QString(),
+              int width = 0, int height = 0);
 
 /// Writes text (CSV, JSON) atomically. Shows a dialog and returns false on failure.
 bool saveText(QWidget* parent, const QString& path, const QString& text);
 
-/// Writes a widget's rendering (grab()) as PNG atomically. Shows a dialog and returns false on failure.
-bool saveWidgetPng(QWidget* parent, QWidget* widget, const QString& path);
+/// Writes a widget's rendering (grab()) as PNG atomically, with `caption` as a line of text
+/// under it and as the PNG's "Description" text. Shows a dialog and returns false on failure.
+bool saveWidgetPng(QWidget* parent, QWidget* widget, const QString& path, const QString& caption = QString());
+
+/// The PNG text key that holds an exported figure's caption.
+inline const char* figureCaptionKey() { return "Description"; }
 
 } // namespace ddpm::ui

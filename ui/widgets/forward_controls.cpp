@@ -40,6 +40,9 @@ ForwardControls::ForwardControls(QWidget* parent)
     m_openButton->setToolTip(tr("Open another image (or drop an image file onto this page)"));
     m_imageInfo = new QLabel(this);
     m_imageInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // A long file name must not set the page's minimum width (the tooltip has the whole path).
+    m_imageInfo->setMinimumWidth(80);
+    m_imageInfo->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     m_selector = new ScheduleSelector(this);
     m_exportButton = new QPushButton(tr("Export PNG…"), this);
     m_exportButton->setToolTip(tr("Save the images, strip and histogram as one PNG"));

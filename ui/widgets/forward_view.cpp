@@ -12,6 +12,11 @@
 
 namespace ddpm::ui {
 
+QString ForwardView::clampNote()
+{
+    return tr("clamped to [−1, 1]");
+}
+
 ForwardView::ForwardView(QWidget* parent)
     : QWidget(parent)
 {
@@ -23,11 +28,17 @@ ForwardView::ForwardView(QWidget* parent)
     m_xtChainView->setVisible(false);
     for (ImageView* v : {m_x0View, m_noiseView, m_xtView, m_xtChainView})
         v->setPlaceholder(tr("computing…"));
+    // The histogram beside them spans ±4; the pictures can only show [−1, 1].
+    for (ImageView* v : {m_noiseView, m_xtView, m_xtChainView})
+        v->setNote(clampNote());
     m_histogram = new HistogramPlot(this);
     m_stats = new QLabel(this);
+    m_stats->setObjectName(QStringLiteral("forwardStats"));
     m_stats->setTextFormat(Qt::RichText);
     m_stats->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_stats->setWordWrap(true);
+    m_stats->setToolTip(tr("Measured over every pixel and channel of xₜ. Predicted by q(xₜ | x₀): "
+                           "mean √ᾱₜ·mean(x₀), std √(ᾱₜ·var(x₀) + 1 − ᾱₜ)."));
 
     auto* histogramBox = new QVBoxLayout;
     histogramBox->addWidget(m_histogram, 1);
@@ -45,11 +56,14 @@ ForwardView::ForwardView(QWidget* parent)
     for (int i = 0; i < kStripCount; ++i) {
         auto* view = new ImageView(QString(), this);
         view->setFollowWidth(true);
+        view->setNoteShown(false); // the strip's title says it once for every tile
         view->setMinimumWidth(48);
         m_stripViews.push_back(view);
         stripRow->addWidget(view, 1);
     }
     m_stripTitle = new QLabel(this);
+    m_stripTitle->setObjectName(QStringLiteral("stripTitle"));
+    m_stripTitle->setWordWrap(true);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
@@ -108,21 +122,64 @@ void ForwardView::showResult(const ForwardResult& result)
     else
         m_histogram->setData(result.histLow, result.histHigh, result.histDensity, result.theoryDensity);
 
+    m_currentT = result.t;
     if (result.complete)
         showStrip(result);
+    markCurrentT();
     showStats(result);
+}
+
+int ForwardView::markedStripIndex() const
+{
+    int best = -1;
+    for (int i = 0; i < m_stripSteps.size(); ++i)
+        if (best < 0 || std::abs(m_stripSteps[i] - m_currentT) < std::abs(m_stripSteps[best] - m_currentT))
+            best = i;
+    return best;
+}
+
+void ForwardView::markCurrentT()
+{
+    const int marked = markedStripIndex();
+    for (int i = 0; i < m_stripViews.size(); ++i)
+        m_stripViews[i]->setHighlighted(i == marked);
+    updateStripTitle();
+}
+
+void ForwardView::updateStripTitle()
+{
+    QStringList notes;
+    const ImageView* tile = m_stripViews.isEmpty() ? nullptr : m_stripViews.front();
+    if (tile && !tile->image().isNull()) {
+        const QString scale = tile->scaleNote();
+        notes << (scale.isEmpty() ? tr("tiles %1").arg(clampNote()) : tr("tiles %1, %2").arg(scale, clampNote()));
+    }
+    const int marked = markedStripIndex();
+    if (marked >= 0) {
+        const int stripT = m_stripSteps[marked];
+        notes << (stripT == m_currentT ? tr("framed: the current t = %1").arg(m_currentT)
+                                       : tr("framed: t = %1, the tile nearest the current t = %2").arg(stripT).arg(m_currentT));
+    }
+    m_stripTitle->setText(notes.isEmpty() ? m_stripHeading
+                                          : QStringLiteral("%1 (%2)").arg(m_stripHeading, notes.join(QStringLiteral("; "))));
+}
+
+void ForwardView::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    updateStripTitle(); // the tiles' scale changes with the width
 }
 
 void ForwardView::showStrip(const ForwardResult& result)
 {
     if (result.mode == ForwardMode::MarkovChain)
-        m_stripTitle->setText(tr("xₜ at evenly spaced t along one walk of the Markov chain (seed %1)").arg(result.seed));
+        m_stripHeading = tr("xₜ along one walk of the Markov chain (seed %1)").arg(result.seed);
     else if (result.mode == ForwardMode::Compare)
-        m_stripTitle->setText(tr("xₜ at evenly spaced t, closed form with the same noise ε (seed %1); compare mode "
-                                 "shows the closed form's strip")
-                                  .arg(result.seed));
+        m_stripHeading = tr("xₜ by the closed form with one noise ε for every t (seed %1; compare mode "
+                            "shows the closed form's strip)").arg(result.seed);
     else
-        m_stripTitle->setText(tr("xₜ at evenly spaced t, closed form with the same noise ε (seed %1)").arg(result.seed));
+        m_stripHeading = tr("xₜ by the closed form with one noise ε for every t (seed %1)").arg(result.seed);
+    m_stripSteps = result.stripSteps;
     for (int i = 0; i < m_stripViews.size(); ++i) {
         ImageView* view = m_stripViews[i];
         const bool used = i < result.strip.size();
@@ -150,6 +207,7 @@ void ForwardView::showStats(const ForwardResult& result)
     columns << Column{tr("predicted"), result.predictedMean, result.predictedStd};
 
     const QString cell = QStringLiteral("<td align=right>&nbsp;&nbsp;%1</td>");
+    // Non-breaking spaces: "SNR = 0.33" never wraps between the name and its number.
     QString header, means, stds;
     for (const Column& c : columns) {
         header += cell.arg(c.title);
@@ -157,18 +215,19 @@ void ForwardView::showStats(const ForwardResult& result)
         stds += cell.arg(c.std, 0, 'f', 4);
     }
     const QString measuredFor = result.mode == ForwardMode::Compare
-        ? tr("measured for both (same t, seed %1); ").arg(result.seed)
+        ? tr("same t and seed %1; ").arg(result.seed)
         : QString();
     m_stats->setText(
-        tr("<b>t = %1</b> of %2 &nbsp; ᾱₜ = %3 &nbsp; SNR = %4<br>"
-           "<table><tr><td></td>%5</tr><tr><td>mean&nbsp;of&nbsp;xₜ</td>%6</tr>"
-           "<tr><td>std&nbsp;of&nbsp;xₜ</td>%7</tr></table>"
-           "<small>%8predicted mean √ᾱₜ·mean(x₀), std √(ᾱₜ·var(x₀) + 1 − ᾱₜ); x₀ mean %9, std %10</small>")
+        // t heads the table; the last line may wrap, but never inside "SNR = value".
+        tr("<table><tr><td><b>t&nbsp;=&nbsp;%1</b></td>%3</tr><tr><td>mean&nbsp;of&nbsp;xₜ</td>%4</tr>"
+           "<tr><td>std&nbsp;of&nbsp;xₜ</td>%5</tr></table>"
+           "T&nbsp;=&nbsp;%2; %6x₀ mean&nbsp;%7, std&nbsp;%8; ᾱₜ&nbsp;=&nbsp;%9, SNR&nbsp;=&nbsp;%10")
             .arg(result.t)
             .arg(result.steps)
-            .arg(numberText(result.alphaBar, 4), numberText(result.snr, 4), header, means, stds, measuredFor)
+            .arg(header, means, stds, measuredFor)
             .arg(result.x0Mean, 0, 'f', 3)
-            .arg(result.x0Std, 0, 'f', 3));
+            .arg(result.x0Std, 0, 'f', 3)
+            .arg(numberText(result.alphaBar, 4), numberText(result.snr, 4)));
 }
 
 } // namespace ddpm::ui

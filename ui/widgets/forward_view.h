@@ -1,11 +1,14 @@
 // The Forward page's view of one frame: x_0, the noise and x_t (with the Markov chain's x_t
 // beside the closed form's in compare mode), each captioned; the histogram of x_t with the
-// measured and predicted statistics; and the strip of x_t at evenly spaced t underneath.
+// measured and predicted statistics; and the strip of x_t at round fractions of T underneath,
+// the tile nearest the current t framed. Pictures say when they are shown shrunk (nearest-
+// neighbour, at what scale) and that values in model space are shown clamped to [-1, 1].
 // It shows a ForwardResult as given and computes nothing.
 #pragma once
 
 #include <QImage>
 #include <QList>
+#include <QVector>
 #include <QWidget>
 
 #include "workers/forward_worker.h"
@@ -37,16 +40,29 @@ public:
     QImage xtChainImage() const;
     /// The strip's images, left to right (only those in use).
     QList<QImage> stripImages() const;
+    /// The strip tile framed as nearest the current t (-1 before the first strip).
+    int markedStripIndex() const;
+
+    /// What the note under a picture of values in model space says: shown clamped to [-1, 1].
+    static QString clampNote();
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void showStrip(const ForwardResult& result);
     void showStats(const ForwardResult& result);
+    void markCurrentT();
+    void updateStripTitle();
 
     ImageView* m_x0View = nullptr;
     ImageView* m_noiseView = nullptr;
     ImageView* m_xtView = nullptr;
     ImageView* m_xtChainView = nullptr; ///< shown in compare mode only
     QLabel* m_stripTitle = nullptr;
+    QString m_stripHeading;   ///< what the strip shows; the title adds how and the marked t
+    QVector<int> m_stripSteps; ///< t of each strip tile in use
+    int m_currentT = 0;
     QList<ImageView*> m_stripViews;
     HistogramPlot* m_histogram = nullptr;
     QLabel* m_stats = nullptr;

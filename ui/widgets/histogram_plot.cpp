@@ -6,6 +6,7 @@
 #include <QVBoxLayout>
 
 #include "widgets/plot.h"
+#include "widgets/plot_style.h"
 
 namespace ddpm::ui {
 
@@ -16,29 +17,24 @@ HistogramPlot::HistogramPlot(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_plot);
-    m_plot->setMinimumSize(260, 180);
+    m_plot->setMinimumSize(290, 200); // two legend entries a row fit
 
     m_bars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
-    m_bars->setName(tr("pixel values of xₜ"));
+    m_bars->setName(tr("pixels of xₜ"));
     m_bars->setPen(QPen(QColor(70, 110, 170)));
     m_bars->setBrush(QColor(70, 110, 170, 110));
     m_bars->setWidthType(QCPBars::wtPlotCoords);
 
-    m_compare = m_plot->addGraph();
-    m_compare->setName(tr("xₜ by the Markov chain"));
-    m_compare->setPen(QPen(QColor(200, 40, 90), 1.8));
-    m_compare->setLineStyle(QCPGraph::lsStepCenter);
-    m_compare->setVisible(false);
-    m_compare->removeFromLegend();
-
+    // Drawn in this order, so the chain's line lies on top of the prediction: the prediction
+    // a wide, pale dashed line, the chain a narrow solid one in another colour.
     m_theory = m_plot->addGraph();
-    m_theory->setName(tr("predicted by q(xₜ | x₀)"));
-    m_theory->setPen(QPen(QColor(220, 120, 20), 2));
+    m_theory->setName(tr("predicted q(xₜ | x₀)"));
+    m_theory->setPen(QPen(QColor(230, 140, 40), 3.0, Qt::DashLine));
     m_theory->setLineStyle(QCPGraph::lsStepCenter);
 
     m_normal = m_plot->addGraph();
     m_normal->setName(tr("N(0, 1)"));
-    m_normal->setPen(QPen(QColor(40, 40, 40), 1.5, Qt::DashLine));
+    m_normal->setPen(QPen(QColor(40, 40, 40), 1.5, Qt::DotLine));
     QVector<double> xs, ys;
     for (int i = 0; i <= 400; ++i) {
         const double x = -4.0 + 8.0 * i / 400;
@@ -47,16 +43,20 @@ HistogramPlot::HistogramPlot(QWidget* parent)
     }
     m_normal->setData(xs, ys, true);
 
+    m_compare = m_plot->addGraph();
+    m_compare->setName(tr("Markov chain"));
+    m_compare->setPen(QPen(QColor(180, 20, 90), 1.6));
+    m_compare->setLineStyle(QCPGraph::lsStepCenter);
+    m_compare->setVisible(false);
+    m_compare->removeFromLegend();
+
     m_plot->xAxis->setLabel(tr("pixel value of xₜ"));
     m_plot->yAxis->setLabel(tr("density"));
     m_plot->xAxis->setRange(-4.0, 4.0);
     m_plot->yAxis->setRange(0.0, 0.6);
-    m_plot->legend->setVisible(true);
-    QFont legendFont = font();
-    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
-    m_plot->legend->setFont(legendFont);
-    m_plot->legend->setBrush(QColor(255, 255, 255, 200));
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    // The legend under the plot (two entries a row when wide enough): never over a bar or a curve.
+    placeLegendBelow(m_plot);
+    applyApplicationFont(m_plot);
 }
 
 void HistogramPlot::setData(double low, double high, const QVector<double>& measured,
@@ -87,7 +87,7 @@ void HistogramPlot::setComparisonData(double low, double high, const QVector<dou
         m_theory->setData(centres, predicted, true);
     else
         m_theory->data()->clear();
-    m_bars->setName(comparing ? tr("xₜ by the closed form") : tr("pixel values of xₜ"));
+    m_bars->setName(comparing ? tr("closed form") : tr("pixels of xₜ"));
     if (comparing) {
         m_compare->setData(centres, chain, true);
         m_compare->setVisible(true);
@@ -98,11 +98,14 @@ void HistogramPlot::setComparisonData(double low, double high, const QVector<dou
             m_compare->addToLegend();
             m_theory->addToLegend();
             m_normal->addToLegend();
+            applyApplicationFont(m_plot);
+            fitLegendColumns(m_plot);
         }
     } else {
         m_compare->data()->clear();
         m_compare->setVisible(false);
-        m_compare->removeFromLegend();
+        if (m_compare->removeFromLegend())
+            fitLegendColumns(m_plot);
     }
 
     double top = 0.45;
@@ -113,7 +116,7 @@ void HistogramPlot::setComparisonData(double low, double high, const QVector<dou
     for (double v : predicted)
         top = std::max(top, v);
     m_plot->xAxis->setRange(low, high);
-    m_plot->yAxis->setRange(0.0, top * (comparing ? 1.8 : 1.45)); // headroom for the legend
+    m_plot->yAxis->setRange(0.0, top * 1.08); // the legend is outside: only a little headroom
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 

@@ -1,6 +1,7 @@
 // HistogramPlot: a density histogram (bars) with the density theory predicts for each bin
 // and the N(0, 1) curve overlaid; used for the pixel values of x_t. Optionally a second
 // measured density (a step line) to compare two samplings of x_t against the same theory.
+// The legend sits under the plot, in the application font; the chain's line is drawn last.
 #pragma once
 
 #include <QVector>

@@ -1,5 +1,7 @@
 #include "widgets/image_view.h"
 
+#include <cmath>
+
 #include <QPainter>
 
 namespace ddpm::ui {
@@ -26,6 +28,25 @@ void ImageView::setCaption(const QString& caption)
     update();
 }
 
+void ImageView::setNote(const QString& note)
+{
+    m_note = note;
+    update();
+}
+
+void ImageView::setNoteShown(bool shown)
+{
+    m_noteShown = shown;
+    updateGeometry();
+    update();
+}
+
+void ImageView::setHighlighted(bool on)
+{
+    m_highlighted = on;
+    update();
+}
+
 void ImageView::setPlaceholder(const QString& text)
 {
     m_placeholder = text;
@@ -41,11 +62,59 @@ void ImageView::setFollowWidth(bool follow)
     updateGeometry();
 }
 
+int ImageView::textHeight() const
+{
+    // The caption line, and the note line under it when notes are shown.
+    const int line = fontMetrics().height() + 4;
+    return (m_caption.isEmpty() ? 0 : line) + (m_noteShown ? line : 0);
+}
+
+QRect ImageView::imageArea() const
+{
+    return rect().adjusted(3, 3, -3, -3 - textHeight());
+}
+
+QRect ImageView::imageTarget() const
+{
+    const QRect area = imageArea();
+    if (m_image.isNull() || area.width() <= 0 || area.height() <= 0)
+        return {};
+    const QSize fitted = m_image.size().scaled(area.size(), Qt::KeepAspectRatio);
+    return QRect(area.x() + (area.width() - fitted.width()) / 2, area.y() + (area.height() - fitted.height()) / 2,
+                 fitted.width(), fitted.height());
+}
+
+double ImageView::shownScale() const
+{
+    const QRect target = imageTarget();
+    if (m_image.isNull() || target.isEmpty())
+        return 1.0;
+    return static_cast<double>(target.width()) / m_image.width();
+}
+
+QString ImageView::scaleNote() const
+{
+    const double scale = shownScale();
+    if (scale >= 1.0)
+        return {};
+    return tr("shown nearest-neighbour at %1 %").arg(std::max(1, static_cast<int>(std::lround(100.0 * scale))));
+}
+
+QString ImageView::noteText() const
+{
+    QStringList parts;
+    if (!m_note.isEmpty())
+        parts << m_note;
+    const QString scale = scaleNote();
+    if (!scale.isEmpty())
+        parts << scale;
+    return parts.join(QStringLiteral("; "));
+}
+
 int ImageView::heightForWidth(int width) const
 {
-    const int captionHeight = m_caption.isEmpty() ? 0 : fontMetrics().height() + 4;
     const double aspect = m_image.isNull() ? 1.0 : static_cast<double>(m_image.height()) / m_image.width();
-    return static_cast<int>((width - 4) * aspect) + 4 + captionHeight;
+    return static_cast<int>((width - 6) * aspect) + 6 + textHeight();
 }
 
 QSize ImageView::sizeHint() const
@@ -57,37 +126,51 @@ QSize ImageView::sizeHint() const
 
 QSize ImageView::minimumSizeHint() const
 {
-    return {48, 48 + fontMetrics().height()};
+    return {48, 48 + textHeight()};
 }
 
 void ImageView::paintEvent(QPaintEvent*)
 {
     QPainter painter(this);
-    const int captionHeight = m_caption.isEmpty() ? 0 : fontMetrics().height() + 4;
-    const QRect area = rect().adjusted(2, 2, -2, -2 - captionHeight);
+    const QRect area = imageArea();
+    const QRect target = imageTarget();
     // The image and its caption form one block, centred in the widget.
     int captionTop = area.bottom() + 1;
-    if (!m_image.isNull() && area.width() > 0 && area.height() > 0) {
-        const QSize fitted = m_image.size().scaled(area.size(), Qt::KeepAspectRatio);
-        const int top = area.y() + (area.height() - fitted.height()) / 2;
-        const QRect target(area.x() + (area.width() - fitted.width()) / 2, top, fitted.width(), fitted.height());
+    if (!target.isEmpty()) {
         captionTop = target.bottom() + 1;
-        // Enlarging: keep pixels sharp. Shrinking: average so noise does not alias.
-        const bool enlarging = fitted.width() >= m_image.width();
-        painter.setRenderHint(QPainter::SmoothPixmapTransform, !enlarging);
-        if (enlarging)
+        // Nearest-neighbour both ways: every pixel drawn is one of the image's.
+        painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
+        if (target.width() >= m_image.width())
             painter.drawImage(target, m_image);
         else
-            painter.drawImage(target.topLeft(),
-                              m_image.scaled(fitted, Qt::IgnoreAspectRatio, Qt::SmoothTransformation));
+            painter.drawImage(target.topLeft(), m_image.scaled(target.size(), Qt::IgnoreAspectRatio, Qt::FastTransformation));
+        if (m_highlighted) {
+            painter.setPen(QPen(palette().color(QPalette::Highlight), 3));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawRect(target.adjusted(-2, -2, 1, 1));
+        }
     } else if (!m_placeholder.isEmpty()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));
         painter.drawText(area, Qt::AlignCenter | Qt::TextWordWrap, m_placeholder);
     }
-    if (captionHeight > 0) {
+    const int line = fontMetrics().height() + 4;
+    int top = captionTop + 3;
+    if (!m_caption.isEmpty()) {
         painter.setPen(palette().color(QPalette::WindowText));
-        painter.drawText(QRect(0, captionTop + 2, width(), captionHeight), Qt::AlignHCenter | Qt::AlignTop,
-                         fontMetrics().elidedText(m_caption, Qt::ElideRight, width()));
+        QFont font = painter.font();
+        font.setBold(m_highlighted);
+        painter.setFont(font);
+        painter.drawText(QRect(0, top, width(), line), Qt::AlignHCenter | Qt::AlignTop,
+                         QFontMetrics(font).elidedText(m_caption, Qt::ElideRight, width()));
+        font.setBold(false);
+        painter.setFont(font);
+        top += line;
+    }
+    const QString note = m_noteShown ? noteText() : QString();
+    if (!note.isEmpty()) {
+        painter.setPen(palette().color(QPalette::PlaceholderText));
+        painter.drawText(QRect(0, top, width(), line), Qt::AlignHCenter | Qt::AlignTop,
+                         fontMetrics().elidedText(note, Qt::ElideRight, width()));
     }
 }
 

@@ -1,5 +1,8 @@
-// ImageView: shows one QImage scaled to fit with a caption underneath; small images are
-// enlarged with nearest-neighbour sampling so their pixels stay visible.
+// ImageView: shows one QImage scaled to fit with a caption underneath. Images are drawn with
+// nearest-neighbour sampling both ways: enlarged, the pixels stay sharp; shrunk, every shown
+// pixel is one of the image's (a smooth downscale would average noise into flat grey). A
+// second caption line (the note) says how the image is shown, e.g. "shown nearest-neighbour
+// at 25 %", after any fixed note of the caller's.
 #pragma once
 
 #include <QImage>
@@ -18,6 +21,23 @@ public:
     void setCaption(const QString& caption);
     QString caption() const { return m_caption; }
 
+    /// A fixed remark for the note line, e.g. "clamped to [−1, 1]" (empty: none).
+    void setNote(const QString& note);
+    /// Whether the note line is drawn (the scale note and the fixed remark). Off for small tiles,
+    /// whose owner says it once for all of them (scaleNote()).
+    void setNoteShown(bool shown);
+    /// The note line as drawn: the fixed remark and, when the image is shown smaller than its
+    /// size, "shown nearest-neighbour at N %"; empty when there is nothing to say.
+    QString noteText() const;
+    /// "shown nearest-neighbour at N %" when the image is shown smaller than its size, else empty.
+    QString scaleNote() const;
+    /// Shown size over the image's size at the widget's current size (1 before there is an image).
+    double shownScale() const;
+
+    /// Frames the image in the highlight colour (e.g. the strip's tile for the current t).
+    void setHighlighted(bool on);
+    bool isHighlighted() const { return m_highlighted; }
+
     /// Text shown in place of the image while there is none (e.g. "computing…").
     void setPlaceholder(const QString& text);
 
@@ -33,9 +53,16 @@ protected:
     void paintEvent(QPaintEvent* event) override;
 
 private:
+    int textHeight() const;
+    QRect imageArea() const;
+    QRect imageTarget() const;
+
     QImage m_image;
     QString m_caption;
+    QString m_note;
     QString m_placeholder;
+    bool m_noteShown = true;
+    bool m_highlighted = false;
     bool m_followWidth = false;
 };
 

@@ -3,6 +3,8 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -27,7 +29,9 @@ const QList<QColor>& plotColours()
 
 ShownSchedule build(const ScheduleChoice& choice, const QColor& colour)
 {
-    return ShownSchedule{choice, std::make_shared<const NoiseSchedule>(choice.build()), colour};
+    auto schedule = std::make_shared<const NoiseSchedule>(choice.build());
+    // A custom file sets T: the row, legend and readout show the file's T.
+    return ShownSchedule{choice.resolvedBy(*schedule), schedule, colour};
 }
 
 } // namespace
@@ -43,9 +47,20 @@ ScheduleList::ScheduleList(QWidget* parent)
     : QGroupBox(tr("Schedules to compare"), parent)
 {
     auto* listLayout = new QVBoxLayout(this);
-    m_rowLayout = new QVBoxLayout;
+    // The rows scroll past kVisibleRows, so many schedules never squeeze the plots below.
+    auto* rows = new QWidget(this);
+    m_rowLayout = new QVBoxLayout(rows);
+    m_rowLayout->setContentsMargins(0, 0, 0, 0);
     m_rowLayout->setSpacing(2);
-    listLayout->addLayout(m_rowLayout);
+    m_rowLayout->addStretch(1);
+    m_rowScroll = new QScrollArea(this);
+    m_rowScroll->setObjectName(QStringLiteral("scheduleRows"));
+    m_rowScroll->setWidget(rows);
+    m_rowScroll->setWidgetResizable(true);
+    m_rowScroll->setFrameShape(QFrame::NoFrame);
+    m_rowScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_rowScroll->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    listLayout->addWidget(m_rowScroll);
     m_addButton = new QPushButton(tr("Add schedule"), this);
     m_addButton->setToolTip(tr("Add another schedule to the plots"));
     auto* addRow = new QHBoxLayout;
@@ -85,7 +100,7 @@ bool ScheduleList::setChoices(const QList<ScheduleChoice>& choices)
         try {
             shown.push_back(build(choice, plotColours().at(static_cast<int>(shown.size()) % plotColours().size())));
         } catch (const std::exception& e) {
-            Q_EMIT failed(tr("Cannot show the schedule %1: %2").arg(choice.label(), QString::fromUtf8(e.what())));
+            Q_EMIT failed(tr("Cannot show the schedule %1: %2").arg(choice.withoutFileSteps().label(), QString::fromUtf8(e.what())));
             return false;
         }
     }
@@ -104,7 +119,7 @@ bool ScheduleList::add(const ScheduleChoice& choice)
     try {
         m_shown.push_back(build(choice, unusedColour()));
     } catch (const std::exception& e) {
-        Q_EMIT failed(tr("Cannot add the schedule %1: %2").arg(choice.label(), QString::fromUtf8(e.what())));
+        Q_EMIT failed(tr("Cannot add the schedule %1: %2").arg(choice.withoutFileSteps().label(), QString::fromUtf8(e.what())));
         return false;
     }
     m_rows.push_back(makeRow(m_shown.back()));
@@ -119,10 +134,11 @@ bool ScheduleList::setAt(int index, const ScheduleChoice& choice)
     ShownSchedule& shown = m_shown[static_cast<std::size_t>(index)];
     ScheduleSelector* selector = m_rows[static_cast<std::size_t>(index)].selector;
     try {
-        shown.schedule = std::make_shared<const NoiseSchedule>(choice.build());
-        shown.choice = choice;
+        auto schedule = std::make_shared<const NoiseSchedule>(choice.build());
+        shown.choice = choice.resolvedBy(*schedule);
+        shown.schedule = std::move(schedule);
     } catch (const std::exception& e) {
-        Q_EMIT failed(tr("Cannot show the schedule %1: %2").arg(choice.label(), QString::fromUtf8(e.what())));
+        Q_EMIT failed(tr("Cannot show the schedule %1: %2").arg(choice.withoutFileSteps().label(), QString::fromUtf8(e.what())));
         selector->setChoice(shown.choice); // the controls go back to what is shown
         return false;
     }
@@ -145,7 +161,7 @@ bool ScheduleList::remove(int index)
 void ScheduleList::addNext()
 {
     ScheduleChoice next;
-    next.steps = m_shown.empty() ? 1000 : m_shown.back().choice.steps;
+    next.steps = m_shown.empty() ? 1000 : std::max(1, m_shown.back().schedule->steps());
     // The first named schedule not shown yet at that T.
     for (const std::string& name : NoiseSchedule::namedSchedules()) {
         next.name = QString::fromStdString(name);
@@ -162,6 +178,15 @@ void ScheduleList::finishChange()
 {
     for (RowWidgets& row : m_rows)
         row.remove->setEnabled(m_rows.size() > 1);
+    // As tall as the rows, up to kVisibleRows of them; more scroll.
+    const int rowHeight = m_rows.empty() ? 0 : m_rows.front().widget->sizeHint().height();
+    const int visible = std::min(static_cast<int>(m_rows.size()), kVisibleRows);
+    const int spacing = m_rowLayout->spacing();
+    m_rowScroll->setFixedHeight(std::max(0, visible * (rowHeight + spacing) - spacing));
+    int width = 0;
+    for (const RowWidgets& row : m_rows)
+        width = std::max(width, row.widget->sizeHint().width());
+    m_rowScroll->setMinimumWidth(width + m_rowScroll->verticalScrollBar()->sizeHint().width());
     Q_EMIT changed();
 }
 
@@ -201,7 +226,7 @@ ScheduleList::RowWidgets ScheduleList::makeRow(const ShownSchedule& shown)
     layout->addWidget(row.selector);
     layout->addWidget(row.remove);
     layout->addStretch(1);
-    m_rowLayout->addWidget(row.widget);
+    m_rowLayout->insertWidget(m_rowLayout->count() - 1, row.widget); // above the stretch
 
     QWidget* widget = row.widget;
     connect(row.selector, &ScheduleSelector::choiceChanged, this, [this, widget](const ScheduleChoice& choice) {

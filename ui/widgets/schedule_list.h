@@ -15,6 +15,7 @@
 #include "schedule_choice.h"
 
 class QPushButton;
+class QScrollArea;
 class QToolButton;
 class QVBoxLayout;
 
@@ -33,6 +34,9 @@ struct ShownSchedule {
 class ScheduleList : public QGroupBox {
     Q_OBJECT
 public:
+    /// Rows shown at once; more scroll.
+    static constexpr int kVisibleRows = 3;
+
     explicit ScheduleList(QWidget* parent = nullptr);
     ~ScheduleList() override;
 
@@ -74,6 +78,7 @@ private:
     std::vector<ShownSchedule> m_shown;
     std::vector<RowWidgets> m_rows; ///< parallel to m_shown
     QVBoxLayout* m_rowLayout = nullptr;
+    QScrollArea* m_rowScroll = nullptr;
     QPushButton* m_addButton = nullptr;
 };
 

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "widgets/plot.h"
+#include "widgets/plot_style.h"
 
 namespace ddpm::ui {
 
@@ -62,7 +63,7 @@ SchedulePlots::SchedulePlots(QWidget* parent)
 {
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName(QStringLiteral("schedulePlot"));
-    m_plot->setMinimumHeight(320);
+    m_plot->setMinimumHeight(260);
     m_plot->setMouseTracking(true);
     m_plot->setAutoAddPlottableToLegend(false);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
@@ -96,9 +97,10 @@ SchedulePlots::SchedulePlots(QWidget* parent)
     m_readout->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     m_readout->setToolTip(tr("Each schedule's values at the t under the mouse"));
 
-    auto* hint = new QLabel(tr("Values at the t under the mouse. Drag or scroll on a plot to zoom t; "
-                               "double-click to see all of it again."),
+    auto* hint = new QLabel(tr("Values at the t under the mouse. Scroll on a plot to zoom along t, drag to "
+                               "pan; double-click to see all of t again."),
                             this);
+    hint->setObjectName(QStringLiteral("plotHint"));
     hint->setForegroundRole(QPalette::PlaceholderText);
     hint->setWordWrap(true);
 
@@ -151,6 +153,13 @@ void SchedulePlots::setOptions(View view, bool logY, bool normalisedT)
     rebuild();
 }
 
+QCPRange SchedulePlots::fullXRange() const
+{
+    // A little room past T, so the last pixels of a plot read t = T (not T - a few).
+    const double end = m_normalisedT ? 1.0 : maxSteps();
+    return QCPRange(0.0, end * 1.015);
+}
+
 double SchedulePlots::maxSteps() const
 {
     int T = 1;
@@ -164,7 +173,7 @@ void SchedulePlots::resetXRange()
     // rebuild() applies the default range to every axis rect it creates; existing rects
     // are rebuilt too, so dropping the rects is all a reset needs.
     if (!m_rects.empty()) {
-        const QCPRange range = m_normalisedT ? QCPRange(0.0, 1.0) : QCPRange(0.0, maxSteps());
+        const QCPRange range = fullXRange();
         m_syncingX = true;
         for (QCPAxisRect* rect : m_rects)
             if (rect)
@@ -187,7 +196,7 @@ QCPGraph* SchedulePlots::graph(int index, Quantity q) const
 void SchedulePlots::rebuild()
 {
     // Keep a zoomed x range across rebuilds that do not change the axis.
-    QCPRange xRange = m_normalisedT ? QCPRange(0.0, 1.0) : QCPRange(0.0, maxSteps());
+    QCPRange xRange = fullXRange();
     for (QCPAxisRect* rect : m_rects)
         if (rect) {
             xRange = rect->axis(QCPAxis::atBottom)->range();
@@ -344,6 +353,7 @@ void SchedulePlots::rebuild()
         m_rects[static_cast<std::size_t>(qi)]->insetLayout()->addElement(m_plot->legend, legendCorner(qi, m_logY));
     }
     m_plot->legend->setVisible(true);
+    applyApplicationFont(m_plot);
 
     updateReadout();
     m_plot->replot();
@@ -355,6 +365,12 @@ void SchedulePlots::onMouseMove(QMouseEvent* event)
     if (!rect || !rect->rect().contains(event->position().toPoint()))
         return;
     showValuesAt(rect->axis(QCPAxis::atBottom)->pixelToCoord(event->position().x()));
+}
+
+void SchedulePlots::setHoverShown(bool shown)
+{
+    m_overlay->setVisible(shown);
+    m_overlay->replot();
 }
 
 void SchedulePlots::showValuesAt(double x)
@@ -373,8 +389,10 @@ void SchedulePlots::updateReadout()
     double x = m_hoverX;
     if (x < 0)
         x = m_normalisedT ? 0.5 : std::ceil(T / 2.0);
+    // Past the last step (the axis runs a little beyond T) reads as t = T.
+    x = std::min(x, m_normalisedT ? 1.0 : T);
     if (!m_normalisedT)
-        x = std::round(x);
+        x = std::max(1.0, std::round(x));
 
     m_readout->setRowCount(static_cast<int>(m_shown.size()));
     for (std::size_t r = 0; r < m_shown.size(); ++r) {
@@ -423,8 +441,8 @@ void SchedulePlots::updateReadout()
         line->point2->setCoords(x, 1.0);
     }
 
-    // Tall enough for every row (up to six), no taller.
-    const int visibleRows = std::clamp(static_cast<int>(m_shown.size()), 1, 6);
+    // Tall enough for every row up to three (more scroll), no taller: the plots keep the room.
+    const int visibleRows = std::clamp(static_cast<int>(m_shown.size()), 1, 3);
     const int rowHeight = m_readout->verticalHeader()->defaultSectionSize();
     m_readout->setFixedHeight(m_readout->horizontalHeader()->sizeHint().height() + visibleRows * rowHeight +
                               2 * m_readout->frameWidth() + 2);

@@ -12,6 +12,7 @@
 #include "widgets/schedule_list.h"
 
 class QCPAxisRect;
+class QCPRange;
 class QCPGraph;
 class QCPItemStraightLine;
 class QCPItemTracer;
@@ -65,8 +66,12 @@ public:
     QTableWidget* readout() const { return m_readout; }
     /// Moves the hover line and tracers to x (t, or t/T when normalised) and fills the readout.
     void showValuesAt(double x);
+    /// Shows or hides the hover line and tracers (hidden while a figure is exported).
+    void setHoverShown(bool shown);
 
 private:
+    /// t = 0..T (or 0..1 normalised) and a little past the end, so t = T can be hovered.
+    QCPRange fullXRange() const;
     void rebuild();
     void resetXRange();
     void updateReadout();

@@ -24,14 +24,20 @@ ScheduleSelector::ScheduleSelector(QWidget* parent)
         m_name->addItem(QString::fromStdString(name), QString::fromStdString(name));
     m_name->addItem(kCustomItem, QString());
     m_name->setToolTip(tr("Noise schedule: how beta_t grows with t"));
+    // One width for every row, whatever the item (a long custom file name is elided), so the
+    // T box, the checkbox and the buttons after it line up from row to row.
+    m_name->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_name->setMinimumContentsLength(13);
 
     m_steps = new QSpinBox(this);
     m_steps->setRange(1, NoiseSchedule::kMaxSteps);
     m_steps->setValue(1000);
     m_steps->setAccelerated(true);
-    m_steps->setToolTip(tr("T, the number of diffusion steps"));
+    // One width, arrows or not (read-only for a custom file), so the rows stay in line.
+    m_steps->setFixedWidth(m_steps->sizeHint().width());
+    updateStepsEditable(false);
 
-    m_zeroTerminalSnr = new QCheckBox(tr("zero-terminal SNR"), this);
+    m_zeroTerminalSnr = new QCheckBox(tr("Zero-terminal SNR"), this);
     m_zeroTerminalSnr->setToolTip(tr("Rescale so that alpha_bar_T = 0 (Lin et al. 2024)"));
 
     auto* layout = new QHBoxLayout(this);
@@ -43,10 +49,12 @@ ScheduleSelector::ScheduleSelector(QWidget* parent)
     layout->addWidget(m_zeroTerminalSnr);
 
     connect(m_name, qOverload<int>(&QComboBox::activated), this, [this](int index) {
-        if (m_name->itemData(index).toString().isEmpty())
+        if (m_name->itemData(index).toString().isEmpty()) {
             browseCustomFile();
-        else
+        } else {
+            updateStepsEditable(false);
             emitChoice();
+        }
     });
     // Arrows and wheel emit at once; typed digits only on Enter or focus out (no keyboard
     // tracking), so typing 1000 does not build schedules for T = 1, 10 and 100 on the way.
@@ -60,7 +68,8 @@ ScheduleChoice ScheduleSelector::choice() const
     ScheduleChoice c;
     const QString data = m_name->currentData().toString();
     c.name = data.isEmpty() ? QStringLiteral("custom:") + m_customPath : data;
-    c.steps = m_steps->value();
+    // A custom file sets T itself: 0 until the page has read it and shows its T here.
+    c.steps = data.isEmpty() ? 0 : m_steps->value();
     c.zeroTerminalSnr = m_zeroTerminalSnr->isChecked();
     return c;
 }
@@ -76,8 +85,19 @@ void ScheduleSelector::setChoice(const ScheduleChoice& choice)
         const int index = m_name->findData(choice.name);
         m_name->setCurrentIndex(index >= 0 ? index : 0);
     }
-    m_steps->setValue(choice.steps);
+    if (choice.steps > 0)
+        m_steps->setValue(choice.steps);
+    updateStepsEditable(choice.isCustom());
     m_zeroTerminalSnr->setChecked(choice.zeroTerminalSnr);
+}
+
+void ScheduleSelector::updateStepsEditable(bool custom)
+{
+    // A custom file's T is its number of betas: shown, not editable.
+    m_steps->setReadOnly(custom);
+    m_steps->setButtonSymbols(custom ? QAbstractSpinBox::NoButtons : QAbstractSpinBox::UpDownArrows);
+    m_steps->setToolTip(custom ? tr("T of the custom file: its number of betas (one per line)")
+                               : tr("T, the number of diffusion steps"));
 }
 
 void ScheduleSelector::browseCustomFile()
@@ -89,10 +109,12 @@ void ScheduleSelector::browseCustomFile()
         const QSignalBlocker block(m_name);
         if (m_customPath.isEmpty())
             m_name->setCurrentIndex(0);
+        updateStepsEditable(!m_customPath.isEmpty());
         emitChoice();
         return;
     }
     m_customPath = path;
+    updateStepsEditable(true);
     m_name->setItemText(m_name->count() - 1, QStringLiteral("custom: ") + path.section(QLatin1Char('/'), -1));
     emitChoice();
 }

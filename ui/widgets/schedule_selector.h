@@ -16,8 +16,9 @@ class ScheduleSelector : public QWidget {
 public:
     explicit ScheduleSelector(QWidget* parent = nullptr);
 
+    /// What the controls hold; a custom file's steps is 0 (its T comes from the file).
     ScheduleChoice choice() const;
-    /// Sets the controls without emitting choiceChanged.
+    /// Sets the controls without emitting choiceChanged; a custom choice's T box is read-only.
     void setChoice(const ScheduleChoice& choice);
 
 Q_SIGNALS:
@@ -27,6 +28,7 @@ Q_SIGNALS:
 private:
     void browseCustomFile();
     void emitChoice();
+    void updateStepsEditable(bool custom);
 
     QComboBox* m_name = nullptr;
     QSpinBox* m_steps = nullptr;

@@ -66,6 +66,11 @@ BoundReport BoundWorker::compute(const BoundRequest& request, const ddpm::Progre
 
     const ddpm::Image image = s.resolution > 0 ? ddpm::resizeCenterCrop(request.image, s.resolution) : request.image;
     ddpm::NoiseSchedule schedule = s.schedule.build();
+    if (schedule.alphaBar(schedule.steps()) <= 0.0)
+        // Core says the same in the CLI's terms; here it names the GUI's control.
+        throw ddpm::Error("The bound is undefined with a zero terminal SNR: alpha_bar_T = 0, and the predicted x_0 "
+                          "divides by sqrt(alpha_bar_T). Untick \"Zero-terminal SNR\" beside the schedule on the "
+                          "Forward process page, then evaluate again.");
     const ddpm::VarianceKind variance = s.largeVariance ? ddpm::VarianceKind::Large : ddpm::VarianceKind::Small;
 
     BoundReport report;

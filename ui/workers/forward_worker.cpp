@@ -1,6 +1,7 @@
 #include "workers/forward_worker.h"
 
 #include <algorithm>
+#include <vector>
 #include <cmath>
 #include <limits>
 
@@ -24,13 +25,24 @@ constexpr int kHistogramBins = 80;
 constexpr double kHistogramLow = -4.0;
 constexpr double kHistogramHigh = 4.0;
 
-/// t values of the strip: n evenly spaced over 0..T (fewer when T + 1 < n).
+/// t values of the strip: 0, T and round fractions of T between them (0.25, 0.5, 0.75; with six
+/// tiles also 0.1; with eight also 0.05 and 0.9), so T = 1000 reads 0, 50, 100, 250, 500, 750,
+/// 900, 1000. Other counts are evenly spaced; fewer when T is small.
 QVector<int> stripSteps(int steps, int count)
 {
-    const int n = std::max(2, std::min(count, steps + 1));
+    std::vector<double> fractions;
+    if (count >= 8)
+        fractions = {0.0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0};
+    else if (count >= 6)
+        fractions = {0.0, 0.1, 0.25, 0.5, 0.75, 1.0};
+    else if (count == 5)
+        fractions = {0.0, 0.25, 0.5, 0.75, 1.0};
+    else
+        for (int k = 0, n = std::max(2, count); k < n; ++k)
+            fractions.push_back(static_cast<double>(k) / (n - 1));
     QVector<int> out;
-    for (int k = 0; k < n; ++k) {
-        const int t = static_cast<int>(std::lround(static_cast<double>(k) * steps / (n - 1)));
+    for (double f : fractions) {
+        const int t = static_cast<int>(std::lround(f * steps));
         if (out.isEmpty() || out.back() != t)
             out.push_back(t);
     }
