@@ -187,7 +187,7 @@ void addTrainCommand(CLI::App& app)
         ->transform(integerIn(2, 100000))->default_val(c.diffusionSteps);
     sub->add_flag("--zero-terminal-snr", c.zeroTerminalSnr, "Rescale the schedule so alpha_bar_T = 0 (needs --prediction v)");
     sub->add_option("--batch", c.batch, "Batch size (default 64 for images, 256 for points)")->transform(integerIn(1, 65536));
-    sub->add_option("--lr", c.lr, "Peak learning rate of AdamW (default 2e-4 for images, 1e-3 for points)")
+    sub->add_option("--lr", c.lr, "Peak learning rate of AdamW (default 5e-4 for images, 1e-3 for points)")
         ->transform(numberIn(1e-8, 1.0));
     sub->add_option("--warmup", c.warmup, "Steps of linear learning-rate warm-up")
         ->transform(integerIn(0, 10000000))->default_val(c.warmup);

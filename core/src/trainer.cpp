@@ -124,7 +124,7 @@ Trainer::Trainer(const TrainConfig& config, TrainingData data, const std::string
         throw Error("the MLP is for 2-D points, and " + m_config.data + " holds images; use the unet model");
     m_config.model = kind == ModelConfig::Kind::UNet ? "unet" : "mlp";
     if (m_config.batch == 0) m_config.batch = images ? 64 : 256;
-    if (m_config.lr == 0) m_config.lr = images ? 2e-4 : 1e-3;
+    if (m_config.lr == 0) m_config.lr = images ? 5e-4 : 1e-3;
     if (m_config.preset.empty()) m_config.preset = defaultPreset(kind);
     if (images && m_data.items.size(2) != m_data.items.size(3))
         throw Error("the UNet needs square images; " + m_config.data + " holds "

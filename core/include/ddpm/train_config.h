@@ -22,7 +22,7 @@ struct TrainConfig {
     bool zeroTerminalSnr = false;
     long long steps = 100000;             ///< training steps in all
     int batch = 0;                        ///< 0 picks from the data: 64 images or 256 points
-    double lr = 0;                        ///< peak learning rate (AdamW); 0 picks 2e-4 for images, 1e-3 for points
+    double lr = 0;                        ///< peak learning rate (AdamW); 0 picks 5e-4 for images, 1e-3 for points
     int warmup = 200;                     ///< steps of linear LR warm-up from 0
     double weightDecay = 0.0;             ///< AdamW's decoupled weight decay
     double gradClip = 1.0;                ///< clip the gradient's global norm to this (0 = off)
