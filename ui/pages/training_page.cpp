@@ -49,6 +49,13 @@ QString durationText(double seconds)
     return QStringLiteral("%1 s").arg(s);
 }
 
+/// A path that a word-wrapping label may break after any '/'.
+QString breakablePath(const QString& path)
+{
+    QString text = path;
+    return text.replace(QLatin1Char('/'), QStringLiteral("/\u200b"));
+}
+
 QString stepsText(long long n)
 {
     return QLocale::system().toString(n);
@@ -129,6 +136,7 @@ QPushButton* TrainingPage::addButton(const QString& objectName, const QString& t
     auto* button = new QPushButton(text, this);
     button->setObjectName(objectName);
     button->setToolTip(toolTip);
+    button->setMinimumWidth(50); // below the style's 80 px, so four fit side by side in the column
     connect(button, &QPushButton::clicked, this, slot);
     return button;
 }
@@ -176,6 +184,8 @@ QWidget* TrainingPage::buildControls()
         label->setObjectName(objectName);
         label->setWordWrap(true);
         label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        // Long paths must not widen the column: the label wraps to whatever width it gets.
+        label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
         runLayout->addWidget(label);
         return label;
     };
@@ -372,7 +382,8 @@ void TrainingPage::onStarted(const TrainingSession& session)
     m_plots->clear(session.config.diffusionSteps);
     m_summary->setText(session.summary.toHtmlEscaped());
     m_runtime->setText(tr("Device: %1").arg(session.runtime));
-    m_runFolder->setText(tr("Run folder: %1").arg(session.runDir));
+    m_runFolder->setText(tr("Run folder: %1").arg(breakablePath(session.runDir)));
+    m_runFolder->setToolTip(session.runDir);
     m_checkpoint->setText(session.resumedFrom.isEmpty() ? tr("No checkpoint yet")
                                                         : tr("Resumed from %1").arg(QFileInfo(session.resumedFrom).fileName()));
     if (session.images)

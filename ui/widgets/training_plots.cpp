@@ -98,10 +98,6 @@ TrainingPlots::TrainingPlots(QWidget* parent)
     auto* scale = new QCPColorScale(m_bucketPlot);
     m_bucketPlot->plotLayout()->addElement(1, 1, scale);
     scale->setType(QCPAxis::atRight);
-    scale->setDataScaleType(QCPAxis::stLogarithmic);
-    scale->axis()->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-    scale->axis()->setNumberFormat(QStringLiteral("eb"));
-    scale->axis()->setNumberPrecision(0);
     m_heatMap->setColorScale(scale);
     QCPColorGradient gradient(QCPColorGradient::gpThermal);
     gradient.setNanHandling(QCPColorGradient::nhTransparent);
@@ -148,6 +144,8 @@ QCustomPlot* TrainingPlots::makePlot(const QString& objectName, const QString& t
     plot->xAxis->setLabel(tr("step"));
     plot->yAxis->setLabel(yLabel);
     plot->setNoAntialiasingOnDrag(true);
+    plot->xAxis->ticker()->setTickStepStrategy(QCPAxisTicker::tssMeetTickCount); // the small plots are narrow
+    plot->xAxis->ticker()->setTickCount(4);
     return plot;
 }
 
@@ -300,6 +298,10 @@ void TrainingPlots::updateHeatMap()
             data->setCell(c, k, count[size_t(c)][size_t(k)] > 0 ? sum[size_t(c)][size_t(k)] / count[size_t(c)][size_t(k)]
                                                                : std::nan(""));
     m_heatMap->rescaleDataRange(true);
+    // A log colour scale once the losses span a decade; before that its ticks would all read 10^0.
+    const QCPRange range = m_heatMap->dataRange();
+    setLogAxis(m_heatMap->colorScale()->axis(), range.lower > 0 && range.upper / range.lower > 10);
+    m_heatMap->colorScale()->setDataScaleType(m_heatMap->colorScale()->axis()->scaleType());
     m_bucketPlot->xAxis->setRange(first - 0.5, last + 0.5);
     m_bucketPlot->yAxis->setRange(0, m_diffusionSteps);
 }
