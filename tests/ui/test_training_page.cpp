@@ -129,6 +129,35 @@ private Q_SLOTS:
         QVERIFY(lines.first().startsWith("step,training_s,loss,loss_smoothed"));
         QVERIFY(page.exportPng(dir.filePath(QStringLiteral("curves.png"))));
         QVERIFY(QFileInfo(dir.filePath(QStringLiteral("curves.png"))).size() > 0);
+
+        // Open checkpoint continues the run paused at its step, with metrics.csv's rows (every
+        // 10th step) on the curves and the run's settings in the controls.
+        page.options()->setSettings(TrainingSettings{});
+        page.openCheckpoint(runDir);
+        QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Paused && !page.isBusy(), kWait);
+        QCOMPARE(page.step(), pausedAt + 1);
+        QCOMPARE(page.plots()->pointCount(), int((pausedAt + 1) / 10));
+        QCOMPARE(page.options()->settings().config.diffusionSteps, 50);
+        QCOMPARE(page.options()->dataSpec(), QStringLiteral("toy:gaussians8"));
+        QCOMPARE(buttonStates(page), QStringLiteral("101110"));
+        QCOMPARE(ddpm::test::closeMessageBoxes(&page), 0);
+    }
+
+    void closingWhileRunningSavesACheckpoint()
+    {
+        QTemporaryDir dir;
+        const QString runDir = dir.filePath(QStringLiteral("run"));
+        {
+            TrainingPage page;
+            TrainingSettings s = toySettings(runDir);
+            s.config.sampleEvery = 0;
+            page.options()->setSettings(s);
+            page.startOrResume();
+            QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Running && page.plots()->pointCount() > 5, kWait);
+        }
+        const QStringList saved = QDir(QDir(runDir).filePath(QStringLiteral("checkpoints")))
+                                      .entryList({QStringLiteral("*.ckpt")}, QDir::Files);
+        QCOMPARE(saved.size(), 1);
     }
 
     void badDataShowsMessage()

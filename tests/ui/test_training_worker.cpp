@@ -110,8 +110,8 @@ private Q_SLOTS:
             QVERIFY(!session.dataX.empty());
             QCOMPARE(session.dataX.size(), session.dataY.size());
             QCOMPARE(lastState(states), TrainingWorker::State::Running);
-            // Per-step reports are batched: fewer signals than steps, yet every step once, in order.
-            QVERIFY(progress.count() < lastProgressStep(progress));
+            // Per-step reports are batched (how many per signal depends on the machine's speed):
+            // every step arrives exactly once, in order.
             const QList<long long> steps = reportedSteps(progress);
             for (int i = 0; i < steps.size(); ++i)
                 QCOMPARE(steps[i], i + 1LL);

@@ -119,7 +119,9 @@ TrainingPage::~TrainingPage()
 {
     if (m_state != State::Idle || m_busy)
         m_worker->stop(); // saves a checkpoint: the run can be continued
-    m_thread->quit();
+    // Quit from the worker's own queue, after the stop (QThread::quit drops events still queued).
+    QThread* thread = m_thread;
+    QMetaObject::invokeMethod(m_worker, [thread] { thread->quit(); }, Qt::QueuedConnection);
     m_thread->wait();
     delete m_worker;
     m_inspectorThread->quit();
@@ -258,6 +260,16 @@ void TrainingPage::startOrResume()
     }
     if (m_state != State::Idle)
         return;
+    if (m_answeredId != m_inspectId) {
+        // Counting parameters builds a net from torch's global generator, which the trainer
+        // seeds to build its own: start once the count is in, so the run's weights follow its seed.
+        m_startPending = true;
+        m_busy = true;
+        m_progress->setRange(0, 0);
+        m_progress->setFormat(tr("counting parameters…"));
+        updateButtons();
+        return;
+    }
     TrainingSettings settings = m_options->settings();
     settings.config.threads = ddpm::threadCount(); // recorded in config.json
     m_busy = true;
@@ -281,8 +293,16 @@ void TrainingPage::singleStep()
 
 void TrainingPage::stop()
 {
-    if (m_state == State::Idle)
+    if (m_startPending) {
+        m_startPending = false;
+        m_busy = false;
+        m_progress->setRange(0, 1);
+        m_progress->setFormat(tr("idle"));
+        updateButtons();
         return;
+    }
+    if (m_state == State::Idle && !m_busy)
+        return; // while a run starts, the stop is queued after it
     m_progress->setFormat(tr("stopping…"));
     send(&TrainingWorker::stop);
 }
@@ -351,6 +371,12 @@ void TrainingPage::onInspected(const DataInspection& result)
 {
     if (result.id != m_inspectId)
         return;
+    m_answeredId = result.id;
+    if (m_startPending) {
+        m_startPending = false;
+        m_busy = false;
+        startOrResume();
+    }
     if (!result.dataError.isEmpty()) {
         m_options->setParameterText(tr("—"), result.dataError);
         if (m_state == State::Idle)

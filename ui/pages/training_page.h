@@ -96,6 +96,8 @@ private:
     DataInspector* m_inspector = nullptr;
     QTimer* m_inspectTimer = nullptr;
     quint64 m_inspectId = 0;
+    quint64 m_answeredId = 0;   // the newest inspection answered
+    bool m_startPending = false; // Start waits for the inspection in flight
 
     State m_state = State::Idle;
     bool m_busy = false;

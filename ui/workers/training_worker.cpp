@@ -360,8 +360,10 @@ void TrainingWorker::doStep()
 void TrainingWorker::doStop()
 {
     m_interrupt.store(false);
-    if (!m_trainer)
+    if (!m_trainer) {
+        setState(State::Idle); // nothing to stop (a start that failed): the answer the caller waits for
         return;
+    }
     emitProgress(true);
     try {
         if (m_trainer->stepCount() > 0 && m_savedStep != m_trainer->stepCount())

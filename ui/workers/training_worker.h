@@ -99,7 +99,8 @@ public:
     void resume();
     /// One step while paused.
     void singleStep();
-    /// Saves a checkpoint (unless this step's is saved) and ends the session.
+    /// Saves a checkpoint (unless this step's is saved) and ends the session; without one it
+    /// just answers Idle.
     void stop();
     void saveCheckpoint();
 
