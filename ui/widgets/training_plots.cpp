@@ -92,8 +92,9 @@ TrainingPlots::TrainingPlots(QWidget* parent)
     m_lossPlot->legend->setBrush(QColor(255, 255, 255, 220));
     m_lossPlot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
 
-    m_bucketPlot = makePlot(QStringLiteral("bucketPlot"), tr("Loss per t (tenths of 1..T)"), tr("t"));
+    m_bucketPlot = makePlot(QStringLiteral("bucketPlot"), tr("Loss per t"), tr("t, in tenths of 1..T"));
     m_bucketPlot->xAxis->setLabel(tr("step"));
+    m_bucketPlot->xAxis->ticker()->setTickCount(3); // the narrowest plot
     m_heatMap = new QCPColorMap(m_bucketPlot->xAxis, m_bucketPlot->yAxis);
     auto* scale = new QCPColorScale(m_bucketPlot);
     m_bucketPlot->plotLayout()->addElement(1, 1, scale);
@@ -107,7 +108,7 @@ TrainingPlots::TrainingPlots(QWidget* parent)
     m_bucketPlot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     scale->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
 
-    m_gradPlot = makePlot(QStringLiteral("gradPlot"), tr("Gradient norm (before clipping)"), tr("‖g‖"));
+    m_gradPlot = makePlot(QStringLiteral("gradPlot"), tr("Gradient norm"), tr("‖g‖ before clipping"));
     m_gradPlot->addGraph()->setPen(QPen(QColor(214, 39, 40), 1));
     m_lrPlot = makePlot(QStringLiteral("lrPlot"), tr("Learning rate"), tr("lr"));
     m_lrPlot->addGraph()->setPen(QPen(QColor(44, 160, 44), 2));
