@@ -22,6 +22,7 @@
 #include "pages/forward_page.h"
 #include "pages/planned_page.h"
 #include "pages/schedule_page.h"
+#include "pages/training_page.h"
 #include "thread_dialog.h"
 
 namespace ddpm::ui {
@@ -39,12 +40,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_schedulePage = new SchedulePage(this);
     m_forwardPage = new ForwardPage(this);
     m_boundPage = new BoundPage(this);
-    auto* trainingPage = new PlannedPage(
-        tr("Training"),
-        tr("Train a small UNet or MLP locally on Fashion-MNIST, an image folder or 2-D toy data: "
-           "live loss curves, pause and resume, sample previews while it learns, and checkpoints "
-           "that are written atomically so training can always be resumed."),
-        this);
+    m_trainingPage = new TrainingPage(this);
     auto* reversePage = new PlannedPage(
         tr("Reverse chain"),
         tr("Sample from a trained model with DDPM (Algorithm 2) or DDIM, and scrub over "
@@ -56,7 +52,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_pageList = new QListWidget(this);
     const QList<QPair<QString, QWidget*>> pages = {
         {tr("Schedule"), m_schedulePage},   {tr("Forward process"), m_forwardPage},
-        {tr("Bound"), m_boundPage},         {tr("Training"), trainingPage},
+        {tr("Bound"), m_boundPage},         {tr("Training"), m_trainingPage},
         {tr("Reverse chain"), reversePage},
     };
     for (const auto& [title, page] : pages) {
@@ -184,6 +180,7 @@ void MainWindow::restoreSettings()
     m_schedulePage->restoreSettings(settings);
     m_forwardPage->restoreSettings(settings);
     m_boundPage->restoreSettings(settings);
+    m_trainingPage->restoreSettings(settings);
     // A first start opens on the Forward page: the bundled image, noised, is the app's welcome.
     const int page = settings.value(QStringLiteral("window/page"), int(Forward)).toInt();
     showPage(Page(std::clamp(page, 0, m_pages->count() - 1)));
@@ -200,6 +197,7 @@ void MainWindow::saveSettings() const
     m_schedulePage->saveSettings(settings);
     m_forwardPage->saveSettings(settings);
     m_boundPage->saveSettings(settings);
+    m_trainingPage->saveSettings(settings);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -13,6 +13,7 @@ namespace ddpm::ui {
 class SchedulePage;
 class ForwardPage;
 class BoundPage;
+class TrainingPage;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -28,6 +29,7 @@ public:
     SchedulePage* schedulePage() const { return m_schedulePage; }
     ForwardPage* forwardPage() const { return m_forwardPage; }
     BoundPage* boundPage() const { return m_boundPage; }
+    TrainingPage* trainingPage() const { return m_trainingPage; }
 
     /// The thread setting: 0 for automatic (a timed probe at every start), N >= 1 for N threads.
     int threadSetting() const { return m_threadSetting; }
@@ -50,6 +52,7 @@ private:
     SchedulePage* m_schedulePage = nullptr;
     ForwardPage* m_forwardPage = nullptr;
     BoundPage* m_boundPage = nullptr;
+    TrainingPage* m_trainingPage = nullptr;
     QLabel* m_runtimeLabel = nullptr;
     int m_threadSetting = 0;
 };

@@ -1,0 +1,238 @@
+// The Training page offscreen: a toy run started with the Start button shows its loss curve;
+// Pause, Step and Stop keep the buttons' states right; a bad data spec shows a message box;
+// invalid loss choices are disabled; the parameter count and the settings.
+#include <QtTest>
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardItemModel>
+#include <QTemporaryDir>
+
+#include <memory>
+
+#include "pages/training_page.h"
+#include "ui_test_support.h"
+#include "widgets/plot.h"
+#include "widgets/sample_preview.h"
+#include "widgets/training_options.h"
+#include "widgets/training_plots.h"
+
+using ddpm::ui::TrainingPage;
+using ddpm::ui::TrainingSettings;
+using State = ddpm::ui::TrainingWorker::State;
+
+namespace {
+
+constexpr int kWait = 120000; // ms; generous for a loaded CI machine, not a timing assertion
+
+TrainingSettings toySettings(const QString& runDir)
+{
+    TrainingSettings s;
+    s.config.data = "toy:gaussians8";
+    s.config.model = "mlp";
+    s.config.preset = "tiny";
+    s.config.diffusionSteps = 50;
+    s.config.steps = 100000;
+    s.config.sampleEvery = 20;
+    s.runDir = runDir;
+    return s;
+}
+
+QPushButton* button(const TrainingPage& page, const char* name)
+{
+    auto* b = page.findChild<QPushButton*>(QLatin1String(name));
+    if (b == nullptr)
+        qFatal("no button %s", name);
+    return b;
+}
+
+/// Enabled states of start, pause, step, stop, save checkpoint, open checkpoint.
+QString buttonStates(const TrainingPage& page)
+{
+    QString s;
+    for (const char* name : {"start", "pause", "step", "stop", "saveCheckpoint", "openCheckpoint"})
+        s += button(page, name)->isEnabled() ? QLatin1Char('1') : QLatin1Char('0');
+    return s;
+}
+
+} // namespace
+
+class TestTrainingPage : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { ddpm::test::isolateSettings(QStringLiteral("test_training_page")); }
+
+    void startPauseStepStop()
+    {
+        QTemporaryDir dir;
+        const QString runDir = dir.filePath(QStringLiteral("run"));
+        TrainingPage page;
+        page.resize(1400, 900);
+        page.show();
+        page.options()->setSettings(toySettings(runDir));
+        QCOMPARE(page.state(), State::Idle);
+        QCOMPARE(buttonStates(page), QStringLiteral("100001"));
+
+        // Before the run: the preset's parameter count on the data, and the data's points.
+        auto* parameters = page.findChild<QLabel*>(QStringLiteral("parameters"));
+        QTRY_VERIFY_WITH_TIMEOUT(parameters->text().remove(QRegularExpression(QStringLiteral("[^0-9]")))
+                                     .startsWith(QStringLiteral("37762")), kWait);
+        QTRY_VERIFY_WITH_TIMEOUT(page.dataPreview()->scatterPlot()->graph(0)->dataCount() > 0, kWait);
+
+        QTest::mouseClick(button(page, "start"), Qt::LeftButton);
+        QVERIFY(!page.options()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(page.plots()->lossPlot()->graph(0)->dataCount() >= 25, kWait);
+        QCOMPARE(page.state(), State::Running);
+        QCOMPARE(buttonStates(page), QStringLiteral("010110"));
+        QVERIFY(!page.options()->isEnabled());
+        QCOMPARE(page.runDir(), runDir);
+        // The smoothed curve follows the raw one point for point.
+        QTRY_COMPARE_WITH_TIMEOUT(page.plots()->lossPlot()->graph(1)->dataCount(),
+                                  page.plots()->lossPlot()->graph(0)->dataCount(), kWait);
+        // The EMA preview at step 20 draws 1,000 points over the data.
+        QTRY_COMPARE_WITH_TIMEOUT(page.samplePreview()->pointCount(), 1000, kWait);
+
+        QTest::mouseClick(button(page, "pause"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Paused && !page.isBusy(), kWait);
+        QCOMPARE(buttonStates(page), QStringLiteral("101110"));
+        QCOMPARE(button(page, "start")->text(), QStringLiteral("Resume"));
+        const long long pausedAt = page.step();
+        QCOMPARE(page.plots()->pointCount(), int(pausedAt));
+
+        QTest::mouseClick(button(page, "step"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isBusy(), kWait);
+        QCOMPARE(page.step(), pausedAt + 1);
+        QCOMPARE(page.plots()->pointCount(), int(pausedAt + 1));
+        QCOMPARE(buttonStates(page), QStringLiteral("101110"));
+
+        QTest::mouseClick(button(page, "stop"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Idle && !page.isBusy(), kWait);
+        QCOMPARE(buttonStates(page), QStringLiteral("100001"));
+        QCOMPARE(button(page, "start")->text(), QStringLiteral("Start"));
+        QVERIFY(page.options()->isEnabled());
+        const QString ckpt = QDir(runDir).filePath(QStringLiteral("checkpoints/step-%1.ckpt").arg(pausedAt + 1, 8, 10, QLatin1Char('0')));
+        QVERIFY2(QFileInfo::exists(ckpt), qPrintable(ckpt));
+        QCOMPARE(ddpm::test::closeMessageBoxes(&page), 0);
+
+        // The curves export with a row per step.
+        const QString csv = dir.filePath(QStringLiteral("curves.csv"));
+        QVERIFY(page.exportCsv(csv));
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), int(pausedAt + 2));
+        QVERIFY(lines.first().startsWith("step,training_s,loss,loss_smoothed"));
+        QVERIFY(page.exportPng(dir.filePath(QStringLiteral("curves.png"))));
+        QVERIFY(QFileInfo(dir.filePath(QStringLiteral("curves.png"))).size() > 0);
+
+        // Open checkpoint continues the run paused at its step, with metrics.csv's rows (every
+        // 10th step) on the curves and the run's settings in the controls.
+        page.options()->setSettings(TrainingSettings{});
+        page.openCheckpoint(runDir);
+        QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Paused && !page.isBusy(), kWait);
+        QCOMPARE(page.step(), pausedAt + 1);
+        QCOMPARE(page.plots()->pointCount(), int((pausedAt + 1) / 10));
+        QCOMPARE(page.options()->settings().config.diffusionSteps, 50);
+        QCOMPARE(page.options()->dataSpec(), QStringLiteral("toy:gaussians8"));
+        QCOMPARE(buttonStates(page), QStringLiteral("101110"));
+        QCOMPARE(ddpm::test::closeMessageBoxes(&page), 0);
+    }
+
+    void closingWhileRunningSavesACheckpoint()
+    {
+        QTemporaryDir dir;
+        const QString runDir = dir.filePath(QStringLiteral("run"));
+        {
+            TrainingPage page;
+            TrainingSettings s = toySettings(runDir);
+            s.config.sampleEvery = 0;
+            page.options()->setSettings(s);
+            page.startOrResume();
+            QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Running && page.plots()->pointCount() > 5, kWait);
+        }
+        const QStringList saved = QDir(QDir(runDir).filePath(QStringLiteral("checkpoints")))
+                                      .entryList({QStringLiteral("*.ckpt")}, QDir::Files);
+        QCOMPARE(saved.size(), 1);
+    }
+
+    void badDataShowsMessage()
+    {
+        QTemporaryDir dir;
+        TrainingPage page;
+        page.show();
+        TrainingSettings s = toySettings(dir.filePath(QStringLiteral("run")));
+        s.config.data = "folder:" + dir.filePath(QStringLiteral("missing")).toStdString();
+        s.config.model = "unet";
+        page.options()->setSettings(s);
+        QSignalSpy failed(&page, &TrainingPage::trainingFailed);
+        QTest::mouseClick(button(page, "start"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kWait);
+        QTRY_VERIFY_WITH_TIMEOUT(page.findChild<QMessageBox*>(QStringLiteral("trainingErrorBox")) != nullptr, kWait);
+        const QString text = page.findChild<QMessageBox*>(QStringLiteral("trainingErrorBox"))->text();
+        QVERIFY2(text.contains(QStringLiteral("missing")), qPrintable(text));
+        QVERIFY(text.at(0).isUpper());
+        QCOMPARE(page.state(), State::Idle);
+        QVERIFY(!page.isBusy());
+        QCOMPARE(buttonStates(page), QStringLiteral("100001"));
+        // The settings stay as they were.
+        QCOMPARE(page.options()->dataSpec(), QString::fromStdString(s.config.data));
+        QCOMPARE(ddpm::test::closeMessageBoxes(&page), 1);
+    }
+
+    void lossChoicesFollowTheVariance()
+    {
+        TrainingPage page;
+        auto* variance = page.findChild<QComboBox*>(QStringLiteral("variance"));
+        auto* loss = page.findChild<QComboBox*>(QStringLiteral("loss"));
+        auto* model = qobject_cast<QStandardItemModel*>(loss->model());
+        const auto item = [&](const char* name) { return model->item(loss->findText(QLatin1String(name))); };
+        variance->setCurrentText(QStringLiteral("small"));
+        loss->setCurrentText(QStringLiteral("simple"));
+        QVERIFY(item("simple")->isEnabled());
+        QVERIFY(item("vlb")->isEnabled());
+        QVERIFY(!item("hybrid")->isEnabled()); // its bound term would train nothing
+        QVERIFY(!item("hybrid")->toolTip().isEmpty());
+
+        variance->setCurrentText(QStringLiteral("learned-range"));
+        QVERIFY(!item("simple")->isEnabled()); // nothing would train the variance
+        QVERIFY(item("simple")->toolTip().at(0).isUpper());
+        QVERIFY(item("hybrid")->isEnabled());
+        QCOMPARE(loss->currentText(), QStringLiteral("hybrid"));
+        QCOMPARE(page.options()->settings().config.loss, std::string("hybrid"));
+    }
+
+    void settingsPersist()
+    {
+        QTemporaryDir dir;
+        QSettings settings(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+        {
+            TrainingPage page;
+            TrainingSettings s = toySettings(dir.filePath(QStringLiteral("run")));
+            s.config.data = "toy:moons";
+            s.config.diffusionSteps = 77;
+            s.config.seed = 12;
+            page.options()->setSettings(s);
+            page.plots()->setSmoothing(0.8);
+            page.plots()->setLogY(true);
+            page.saveSettings(settings);
+        }
+        TrainingPage page;
+        page.restoreSettings(settings);
+        const TrainingSettings s = page.options()->settings();
+        QCOMPARE(s.config.data, std::string("toy:moons"));
+        QCOMPARE(s.config.diffusionSteps, 77);
+        QCOMPARE(s.config.seed, std::uint64_t(12));
+        QCOMPARE(s.config.preset, std::string("tiny"));
+        QCOMPARE(s.runDir, dir.filePath(QStringLiteral("run")));
+        QCOMPARE(page.plots()->smoothing(), 0.8);
+        QVERIFY(page.plots()->logY());
+    }
+};
+
+QTEST_MAIN(TestTrainingPage)
+#include "test_training_page.moc"

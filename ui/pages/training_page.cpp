@@ -1,0 +1,565 @@
+// runtime.h pulls in a c10 header: core before Qt.
+#include "ddpm/runtime.h"
+
+#include "pages/training_page.h"
+
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QThread>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+#include "widgets/export.h"
+#include "widgets/sample_preview.h"
+#include "widgets/training_options.h"
+#include "widgets/training_plots.h"
+
+namespace ddpm::ui {
+
+namespace {
+
+const QString kSmoothingKey = QStringLiteral("training/smoothing");
+const QString kLogYKey = QStringLiteral("training/logY");
+const QString kTimeAxisKey = QStringLiteral("training/timeAxis");
+
+QString durationText(double seconds)
+{
+    if (!(seconds >= 0) || seconds > 1e8)
+        return QStringLiteral("?");
+    const long long s = std::llround(seconds);
+    if (s >= 3600)
+        return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0'));
+    if (s >= 60)
+        return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1 s").arg(s);
+}
+
+/// A path that a word-wrapping label may break after any '/'.
+QString breakablePath(const QString& path)
+{
+    QString text = path;
+    return text.replace(QLatin1Char('/'), QStringLiteral("/\u200b"));
+}
+
+QString stepsText(long long n)
+{
+    return QLocale::system().toString(n);
+}
+
+} // namespace
+
+TrainingPage::TrainingPage(QWidget* parent)
+    : QWidget(parent)
+{
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(8, 8, 8, 8);
+    layout->addWidget(buildControls());
+    auto* centre = new QVBoxLayout;
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("summary"));
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    centre->addWidget(m_summary);
+    m_plots = new TrainingPlots(this);
+    centre->addWidget(m_plots, 1);
+    layout->addLayout(centre, 1);
+    layout->addWidget(buildPreviews());
+
+    m_thread = new QThread(this);
+    m_thread->setObjectName(QStringLiteral("training-worker"));
+    m_worker = new TrainingWorker; // no parent: it lives in m_thread and is deleted after the join
+    m_worker->moveToThread(m_thread);
+    connect(m_worker, &TrainingWorker::started, this, &TrainingPage::onStarted, Qt::QueuedConnection);
+    connect(m_worker, &TrainingWorker::stateChanged, this, &TrainingPage::onState, Qt::QueuedConnection);
+    connect(m_worker, &TrainingWorker::progress, this, &TrainingPage::onProgress, Qt::QueuedConnection);
+    connect(m_worker, &TrainingWorker::previewStarted, this, &TrainingPage::onPreviewStarted, Qt::QueuedConnection);
+    connect(m_worker, &TrainingWorker::previewReady, this, &TrainingPage::onPreview, Qt::QueuedConnection);
+    connect(m_worker, &TrainingWorker::checkpointSaved, this, &TrainingPage::onCheckpoint, Qt::QueuedConnection);
+    connect(m_worker, &TrainingWorker::finished, this, &TrainingPage::onFinished, Qt::QueuedConnection);
+    connect(m_worker, &TrainingWorker::failed, this, &TrainingPage::onFailed, Qt::QueuedConnection);
+    m_thread->start();
+
+    m_inspectorThread = new QThread(this);
+    m_inspectorThread->setObjectName(QStringLiteral("data-inspector"));
+    m_inspector = new DataInspector;
+    m_inspector->moveToThread(m_inspectorThread);
+    connect(m_inspector, &DataInspector::inspected, this, &TrainingPage::onInspected, Qt::QueuedConnection);
+    m_inspectorThread->start();
+    // Typing a folder or stepping through presets asks once it settles.
+    m_inspectTimer = new QTimer(this);
+    m_inspectTimer->setSingleShot(true);
+    m_inspectTimer->setInterval(150);
+    connect(m_inspectTimer, &QTimer::timeout, this, &TrainingPage::requestInspection);
+    connect(m_options, &TrainingOptions::modelInputsChanged, m_inspectTimer, qOverload<>(&QTimer::start));
+
+    m_runtime->setText(QString::fromStdString(ddpm::runtimeDescription(ddpm::pickDevice("auto"))));
+    m_summary->setText(tr("Choose the data and the model on the left, then press <b>Start</b>. The curves, "
+                          "a preview of the EMA model's samples and checkpoints follow while it trains."));
+    m_samplePreview->setPlaceholder(tr("No samples yet"));
+    updateButtons();
+    m_inspectTimer->start();
+}
+
+TrainingPage::~TrainingPage()
+{
+    if (m_state != State::Idle || m_busy)
+        m_worker->stop(); // saves a checkpoint: the run can be continued
+    // Quit from the worker's own queue, after the stop (QThread::quit drops events still queued).
+    QThread* thread = m_thread;
+    QMetaObject::invokeMethod(m_worker, [thread] { thread->quit(); }, Qt::QueuedConnection);
+    m_thread->wait();
+    delete m_worker;
+    m_inspectorThread->quit();
+    m_inspectorThread->wait();
+    delete m_inspector;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building the widgets
+
+QPushButton* TrainingPage::addButton(const QString& objectName, const QString& text, const QString& toolTip,
+                                     void (TrainingPage::*slot)())
+{
+    auto* button = new QPushButton(text, this);
+    button->setObjectName(objectName);
+    button->setToolTip(toolTip);
+    button->setMinimumWidth(50); // below the style's 80 px, so four fit side by side in the column
+    connect(button, &QPushButton::clicked, this, slot);
+    return button;
+}
+
+QWidget* TrainingPage::buildControls()
+{
+    auto* panel = new QWidget(this);
+    auto* column = new QVBoxLayout(panel);
+    column->setContentsMargins(0, 0, 0, 0);
+
+    auto* run = new QGroupBox(tr("Training"), panel);
+    auto* runLayout = new QVBoxLayout(run);
+    auto* buttons = new QGridLayout;
+    m_start = addButton(QStringLiteral("start"), tr("Start"), tr("Start a new run with the settings below, or resume a paused one."),
+                        &TrainingPage::startOrResume);
+    m_start->setDefault(true);
+    m_pause = addButton(QStringLiteral("pause"), tr("Pause"), tr("Pause between two steps; nothing is lost."),
+                        &TrainingPage::pause);
+    m_step1 = addButton(QStringLiteral("step"), tr("Step"), tr("Train exactly one step while paused."),
+                        &TrainingPage::singleStep);
+    m_stop = addButton(QStringLiteral("stop"), tr("Stop"), tr("Save a checkpoint and end the run (Open checkpoint continues it)."),
+                       &TrainingPage::stop);
+    m_save = addButton(QStringLiteral("saveCheckpoint"), tr("Save checkpoint"),
+                       tr("Write a checkpoint of the run now (the run folder keeps the newest three)."),
+                       &TrainingPage::saveCheckpoint);
+    m_open = addButton(QStringLiteral("openCheckpoint"), tr("Open checkpoint…"),
+                       tr("Continue a run from a checkpoint file (a run's checkpoints/step-N.ckpt), paused at its step."),
+                       &TrainingPage::openCheckpointAsk);
+    buttons->addWidget(m_start, 0, 0);
+    buttons->addWidget(m_pause, 0, 1);
+    buttons->addWidget(m_step1, 0, 2);
+    buttons->addWidget(m_stop, 0, 3);
+    buttons->addWidget(m_save, 1, 0, 1, 2);
+    buttons->addWidget(m_open, 1, 2, 1, 2);
+    runLayout->addLayout(buttons);
+
+    m_progress = new QProgressBar(run);
+    m_progress->setObjectName(QStringLiteral("progress"));
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("idle"));
+    runLayout->addWidget(m_progress);
+    const auto addLabel = [run, runLayout](const QString& objectName) {
+        auto* label = new QLabel(run);
+        label->setObjectName(objectName);
+        label->setWordWrap(true);
+        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        // Long paths must not widen the column: the label wraps to whatever width it gets.
+        label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+        runLayout->addWidget(label);
+        return label;
+    };
+    m_status = addLabel(QStringLiteral("status"));
+    m_speed = addLabel(QStringLiteral("speed"));
+    m_runtime = addLabel(QStringLiteral("runtime"));
+    m_runtime->setToolTip(tr("Where torch computes and how many threads one operation uses "
+                             "(Settings › Compute threads changes it)."));
+    m_runFolder = addLabel(QStringLiteral("runFolderLabel"));
+    m_checkpoint = addLabel(QStringLiteral("checkpointLabel"));
+    auto* exports = new QHBoxLayout;
+    m_exportCsv = addButton(QStringLiteral("exportCsv"), tr("Export CSV…"),
+                            tr("Save every step's loss, smoothed loss, gradient norm, LR, speed and loss per tenth of t."),
+                            &TrainingPage::exportCsvAsk);
+    m_exportPng = addButton(QStringLiteral("exportPng"), tr("Export PNG…"), tr("Save the four plots as one PNG image."),
+                            &TrainingPage::exportPngAsk);
+    exports->addWidget(m_exportCsv);
+    exports->addWidget(m_exportPng);
+    runLayout->addLayout(exports);
+    column->addWidget(run);
+
+    m_options = new TrainingOptions(panel);
+    column->addWidget(m_options);
+    column->addStretch(1);
+
+    // On a short screen the column scrolls instead of squeezing the plots.
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(panel);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(270);
+    scroll->setMaximumWidth(370);
+    return scroll;
+}
+
+QWidget* TrainingPage::buildPreviews()
+{
+    auto* column = new QWidget(this);
+    auto* layout = new QVBoxLayout(column);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_dataPreview = new SamplePreview(tr("Data"), column);
+    m_dataPreview->setObjectName(QStringLiteral("dataPreview"));
+    m_samplePreview = new SamplePreview(tr("EMA samples"), column);
+    m_samplePreview->setObjectName(QStringLiteral("samplePreview"));
+    layout->addWidget(m_dataPreview, 1);
+    layout->addWidget(m_samplePreview, 1);
+    column->setMinimumWidth(120);
+    column->setMaximumWidth(300);
+    return column;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+void TrainingPage::send(void (TrainingWorker::*command)())
+{
+    m_busy = true;
+    updateButtons();
+    (m_worker->*command)();
+}
+
+void TrainingPage::startOrResume()
+{
+    if (m_busy)
+        return;
+    if (m_state == State::Paused) {
+        send(&TrainingWorker::resume);
+        return;
+    }
+    if (m_state != State::Idle)
+        return;
+    if (m_answeredId != m_inspectId) {
+        // Counting parameters builds a net from torch's global generator, which the trainer
+        // seeds to build its own: start once the count is in, so the run's weights follow its seed.
+        m_startPending = true;
+        m_busy = true;
+        m_progress->setRange(0, 0);
+        m_progress->setFormat(tr("counting parameters…"));
+        updateButtons();
+        return;
+    }
+    TrainingSettings settings = m_options->settings();
+    settings.config.threads = ddpm::threadCount(); // recorded in config.json
+    m_busy = true;
+    m_progress->setRange(0, 0);
+    m_progress->setFormat(tr("loading the data…"));
+    updateButtons();
+    m_worker->start(settings);
+}
+
+void TrainingPage::pause()
+{
+    if (m_state == State::Running && !m_busy)
+        send(&TrainingWorker::pause);
+}
+
+void TrainingPage::singleStep()
+{
+    if (m_state == State::Paused && !m_busy)
+        send(&TrainingWorker::singleStep);
+}
+
+void TrainingPage::stop()
+{
+    if (m_startPending) {
+        m_startPending = false;
+        m_busy = false;
+        m_progress->setRange(0, 1);
+        m_progress->setFormat(tr("idle"));
+        updateButtons();
+        return;
+    }
+    if (m_state == State::Idle && !m_busy)
+        return; // while a run starts, the stop is queued after it
+    m_progress->setFormat(tr("stopping…"));
+    send(&TrainingWorker::stop);
+}
+
+void TrainingPage::saveCheckpoint()
+{
+    if (m_state != State::Idle)
+        m_worker->saveCheckpoint();
+}
+
+void TrainingPage::openCheckpointAsk()
+{
+    openCheckpoint(QString());
+}
+
+void TrainingPage::openCheckpoint(const QString& path)
+{
+    if (m_state != State::Idle || m_busy)
+        return;
+    QString chosen = path;
+    if (chosen.isEmpty()) {
+        const QString runs = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/runs");
+        chosen = QFileDialog::getOpenFileName(this, tr("Open checkpoint"), runs,
+                                              tr("Checkpoints (*.ckpt);;All files (*)"));
+        if (chosen.isEmpty())
+            return;
+    }
+    m_busy = true;
+    m_progress->setRange(0, 0);
+    m_progress->setFormat(tr("loading the checkpoint…"));
+    updateButtons();
+    m_worker->openCheckpoint(chosen, m_options->settings().config.steps);
+}
+
+void TrainingPage::updateButtons()
+{
+    const bool idle = m_state == State::Idle;
+    const bool paused = m_state == State::Paused;
+    const bool running = m_state == State::Running;
+    m_start->setText(paused ? tr("Resume") : tr("Start"));
+    m_start->setEnabled(!m_busy && (idle || paused));
+    m_pause->setEnabled(!m_busy && running);
+    m_step1->setEnabled(!m_busy && paused);
+    m_stop->setEnabled(!idle || m_busy);
+    m_save->setEnabled(!m_busy && !idle);
+    m_open->setEnabled(!m_busy && idle);
+    m_options->setEnabled(!m_busy && idle);
+    m_exportCsv->setEnabled(m_plots->pointCount() > 0);
+    m_exportPng->setEnabled(m_plots->pointCount() > 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Before a run: the data preview and the parameter count
+
+void TrainingPage::requestInspection()
+{
+    if (m_state != State::Idle || m_busy)
+        return;
+    const TrainingSettings s = m_options->settings();
+    m_options->setParameterText(tr("counting…"));
+    m_inspector->inspect(++m_inspectId, QString::fromStdString(s.config.data), s.config.imageSize,
+                         QString::fromStdString(s.config.preset), QString::fromStdString(s.config.variance));
+}
+
+void TrainingPage::onInspected(const DataInspection& result)
+{
+    if (result.id != m_inspectId)
+        return;
+    m_answeredId = result.id;
+    if (m_startPending) {
+        m_startPending = false;
+        m_busy = false;
+        startOrResume();
+    }
+    if (!result.dataError.isEmpty()) {
+        m_options->setParameterText(tr("—"), result.dataError);
+        if (m_state == State::Idle)
+            m_dataPreview->setPlaceholder(result.dataError);
+        return;
+    }
+    if (result.parameters >= 0)
+        m_options->setParameterText(tr("%1 on %2").arg(QLocale::system().toString(result.parameters), result.shape));
+    else
+        m_options->setParameterText(tr("Does not fit: %1").arg(result.presetError), result.presetError);
+    if (m_state != State::Idle)
+        return; // the run's own data is shown
+    if (!result.grid.isNull())
+        m_dataPreview->setImage(result.grid, tr("%1: the first %2 images (%3)").arg(result.dataSpec).arg(16).arg(result.shape));
+    else
+        m_dataPreview->setPoints(result.x, result.y, {}, {},
+                                 tr("%1: %2 points").arg(result.dataSpec).arg(result.x.size()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the worker says
+
+void TrainingPage::onStarted(const TrainingSession& session)
+{
+    m_session = session;
+    m_step = session.step;
+    if (!session.resumedFrom.isEmpty())
+        m_options->setSettings({session.config, session.runDir});
+    m_plots->clear(session.config.diffusionSteps);
+    m_summary->setText(session.summary.toHtmlEscaped());
+    m_runtime->setText(tr("Device: %1").arg(session.runtime));
+    m_runFolder->setText(tr("Run folder: %1").arg(breakablePath(session.runDir)));
+    m_runFolder->setToolTip(session.runDir);
+    m_checkpoint->setText(session.resumedFrom.isEmpty() ? tr("No checkpoint yet")
+                                                        : tr("Resumed from %1").arg(QFileInfo(session.resumedFrom).fileName()));
+    if (session.images)
+        m_dataPreview->setImage(session.dataGrid, tr("%1: real examples").arg(QString::fromStdString(session.config.data)));
+    else
+        m_dataPreview->setPoints(session.dataX, session.dataY, {}, {},
+                                 tr("%1: %2 of its points").arg(QString::fromStdString(session.config.data))
+                                     .arg(session.dataX.size()));
+    const long long every = session.config.sampleEvery;
+    m_samplePreview->setPlaceholder(every > 0 ? tr("First preview at step %1").arg(stepsText((m_step / every + 1) * every))
+                                              : tr("Previews are off (Preview every: never)"));
+    m_progress->setRange(0, 1000);
+    m_progress->setFormat(tr("step %1 of %2").arg(stepsText(m_step), stepsText(session.totalSteps)));
+}
+
+void TrainingPage::onState(TrainingWorker::State state, qint64 step)
+{
+    m_state = state;
+    m_busy = false;
+    if (state != State::Idle)
+        m_step = step;
+    const QString where = tr("step %1 of %2").arg(stepsText(m_step), stepsText(m_session.totalSteps));
+    switch (state) {
+    case State::Running: m_status->setText(tr("Training: %1").arg(where)); break;
+    case State::Paused: m_status->setText(tr("Paused at %1").arg(where)); break;
+    case State::Idle:
+        m_status->setText(m_session.runDir.isEmpty() ? QString() : tr("Ended at %1").arg(where));
+        m_progress->setRange(0, 1);
+        m_progress->setValue(m_session.runDir.isEmpty() ? 0 : 1);
+        m_progress->setFormat(m_session.runDir.isEmpty() ? tr("idle") : tr("ended at step %1").arg(stepsText(m_step)));
+        m_speed->clear();
+        m_runtime->setText(QString::fromStdString(ddpm::runtimeDescription(ddpm::pickDevice("auto"))));
+        break;
+    }
+    updateButtons();
+    if (state == State::Idle)
+        m_inspectTimer->start();
+    Q_EMIT stateChanged(state);
+}
+
+void TrainingPage::onProgress(const TrainingProgress& p)
+{
+    m_plots->append(p.points);
+    m_step = p.step;
+    m_session.totalSteps = p.totalSteps;
+    const double fraction = p.totalSteps > 0 ? double(p.step) / double(p.totalSteps) : 0;
+    m_progress->setRange(0, 1000);
+    m_progress->setValue(int(std::lround(1000 * fraction)));
+    m_progress->setFormat(tr("step %1 of %2").arg(stepsText(p.step), stepsText(p.totalSteps)));
+    if (p.itemsPerSecond > 0)
+        m_speed->setText(tr("%1 %2/s · ETA %3")
+                             .arg(QLocale::system().toString(p.itemsPerSecond, 'f', 0),
+                                  m_session.images ? tr("images") : tr("points"), durationText(p.etaSeconds)));
+    if (m_state == State::Running)
+        m_status->setText(tr("Training: step %1 of %2").arg(stepsText(p.step), stepsText(p.totalSteps)));
+    if (!p.points.empty() && !m_exportCsv->isEnabled())
+        updateButtons();
+}
+
+void TrainingPage::onPreviewStarted(qint64 step)
+{
+    m_samplePreview->setCaption(tr("Sampling the EMA model at step %1 (training waits)…").arg(stepsText(step)));
+}
+
+void TrainingPage::onPreview(const TrainingPreview& preview)
+{
+    const QString caption = tr("EMA model at step %1 (DDPM, T = %2 steps)")
+                                .arg(stepsText(preview.step))
+                                .arg(m_session.config.diffusionSteps);
+    if (!preview.image.isNull())
+        m_samplePreview->setImage(preview.image, caption);
+    else
+        m_samplePreview->setPoints(m_session.dataX, m_session.dataY, preview.x, preview.y, caption);
+}
+
+void TrainingPage::onCheckpoint(const QString& path, qint64 step)
+{
+    m_checkpoint->setText(tr("Checkpoint at step %1: %2").arg(stepsText(step), QFileInfo(path).fileName()));
+    m_checkpoint->setToolTip(path);
+}
+
+void TrainingPage::onFinished(qint64 step)
+{
+    m_summary->setText(tr("Finished: %1 steps; the last checkpoint is in the run folder.").arg(stepsText(step))
+                       + QStringLiteral("<br>") + m_session.summary.toHtmlEscaped());
+}
+
+void TrainingPage::onFailed(const QString& message)
+{
+    m_busy = false;
+    if (m_state == State::Idle) {
+        m_progress->setRange(0, 1);
+        m_progress->setValue(0);
+        m_progress->setFormat(tr("failed"));
+    }
+    updateButtons();
+    showError(message);
+    Q_EMIT trainingFailed(message);
+}
+
+void TrainingPage::showError(const QString& message)
+{
+    // Not exec(): a modal loop here would stall the page's signals (and tests).
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Training"), message, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("trainingErrorBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export and settings
+
+bool TrainingPage::exportCsv(const QString& path)
+{
+    return m_plots->pointCount() > 0 && saveText(this, path, m_plots->csv());
+}
+
+bool TrainingPage::exportPng(const QString& path)
+{
+    return m_plots->exportPng(path);
+}
+
+void TrainingPage::exportCsvAsk()
+{
+    const QString path = askSavePath(this, tr("Export curves"), QStringLiteral("training.csv"), tr("CSV table (*.csv)"));
+    if (!path.isEmpty())
+        exportCsv(path);
+}
+
+void TrainingPage::exportPngAsk()
+{
+    const QString path = askSavePath(this, tr("Export plots"), QStringLiteral("training.png"), tr("PNG image (*.png)"));
+    if (!path.isEmpty())
+        exportPng(path);
+}
+
+void TrainingPage::saveSettings(QSettings& settings) const
+{
+    m_options->saveSettings(settings);
+    settings.setValue(kSmoothingKey, m_plots->smoothing());
+    settings.setValue(kLogYKey, m_plots->logY());
+    settings.setValue(kTimeAxisKey, m_plots->timeAxis());
+}
+
+void TrainingPage::restoreSettings(const QSettings& settings)
+{
+    m_options->restoreSettings(settings);
+    m_plots->setSmoothing(settings.value(kSmoothingKey, m_plots->smoothing()).toDouble());
+    m_plots->setLogY(settings.value(kLogYKey, false).toBool());
+    m_plots->setTimeAxis(settings.value(kTimeAxisKey, false).toBool());
+}
+
+} // namespace ddpm::ui

@@ -1,0 +1,427 @@
+// Core headers that pull in torch's tensor header come before any Qt header.
+#include "ddpm/error.h"
+#include "ddpm/losses.h"
+#include "ddpm/model_config.h"
+#include "ddpm/parameterization.h"
+#include "ddpm/schedule.h"
+
+#include "widgets/training_options.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalBlocker>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QVBoxLayout>
+
+#include <limits>
+
+namespace ddpm::ui {
+
+namespace {
+
+const QString kFolder = QStringLiteral("folder");
+const QString kConfigKey = QStringLiteral("training/config");
+const QString kRunFolderKey = QStringLiteral("training/runFolder");
+
+constexpr long long kImagePreviewEvery = 2000; // a tiny-UNet preview of 16 images takes ~25 s on 2 cores
+constexpr long long kPointPreviewEvery = 500;
+
+QStringList toQ(const std::vector<std::string>& names)
+{
+    QStringList list;
+    for (const std::string& n : names)
+        list << QString::fromStdString(n);
+    return list;
+}
+
+void selectData(QComboBox* combo, const QString& value)
+{
+    const int i = combo->findData(value);
+    if (i >= 0)
+        combo->setCurrentIndex(i);
+}
+
+void selectText(QComboBox* combo, const QString& value)
+{
+    const int i = combo->findText(value);
+    if (i >= 0)
+        combo->setCurrentIndex(i);
+}
+
+QGroupBox* group(const QString& title, QWidget* parent, QFormLayout*& form)
+{
+    auto* box = new QGroupBox(title, parent);
+    form = new QFormLayout(box);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    return box;
+}
+
+} // namespace
+
+TrainingOptions::TrainingOptions(QWidget* parent)
+    : QWidget(parent)
+{
+    auto* column = new QVBoxLayout(this);
+    column->setContentsMargins(0, 0, 0, 0);
+    QFormLayout* form = nullptr;
+
+    // Data
+    column->addWidget(group(tr("Data"), this, form));
+    m_data = new QComboBox(this);
+    m_data->setObjectName(QStringLiteral("data"));
+    m_data->addItem(tr("Fashion-MNIST (28 × 28 gray)"), QStringLiteral("fashion-mnist"));
+    for (const char* toy : {"swiss-roll", "moons", "gaussians8", "checkerboard", "rings"})
+        m_data->addItem(tr("2-D toy: %1").arg(QLatin1String(toy)), QStringLiteral("toy:") + QLatin1String(toy));
+    m_data->addItem(tr("Image folder…"), kFolder);
+    m_data->setToolTip(tr("What the model learns to generate: images (a UNet) or 2-D points (an MLP)."));
+    form->addRow(tr("Data:"), m_data);
+    auto* folderRow = new QHBoxLayout;
+    m_folder = new QLineEdit(this);
+    m_folder->setObjectName(QStringLiteral("folder"));
+    m_folder->setPlaceholderText(tr("a folder of images"));
+    m_browseFolder = new QPushButton(tr("Browse…"), this);
+    m_browseFolder->setToolTip(tr("Choose a folder of images of one size (or set Image size)."));
+    folderRow->addWidget(m_folder, 1);
+    folderRow->addWidget(m_browseFolder);
+    form->addRow(tr("Folder:"), folderRow);
+    m_imageSize = new QSpinBox(this);
+    m_imageSize->setObjectName(QStringLiteral("imageSize"));
+    m_imageSize->setRange(0, 256);
+    m_imageSize->setSpecialValueText(tr("keep"));
+    m_imageSize->setToolTip(tr("Resize and centre-crop images to N × N (keep: their own size, which must be square)."));
+    form->addRow(tr("Image size:"), m_imageSize);
+    connect(m_data, QOverload<int>::of(&QComboBox::currentIndexChanged), this, &TrainingOptions::onDataChanged);
+    connect(m_folder, &QLineEdit::editingFinished, this, &TrainingOptions::modelInputsChanged);
+    connect(m_browseFolder, &QPushButton::clicked, this, &TrainingOptions::browseFolder);
+    connect(m_imageSize, QOverload<int>::of(&QSpinBox::valueChanged), this, &TrainingOptions::modelInputsChanged);
+
+    // Model and diffusion
+    column->addWidget(group(tr("Model"), this, form));
+    m_preset = addCombo(QStringLiteral("preset"), {}, tr("The network's size (model_config.h describes each preset)."));
+    form->addRow(tr("Preset:"), m_preset);
+    m_parameters = new QLabel(tr("…"), this);
+    m_parameters->setObjectName(QStringLiteral("parameters"));
+    m_parameters->setWordWrap(true);
+    form->addRow(tr("Parameters:"), m_parameters);
+    m_schedule = addCombo(QStringLiteral("schedule"), toQ(ddpm::NoiseSchedule::namedSchedules()),
+                          tr("The noise schedule β₁..β_T."));
+    form->addRow(tr("Schedule:"), m_schedule);
+    m_steps = new QSpinBox(this);
+    m_steps->setObjectName(QStringLiteral("diffusionSteps"));
+    m_steps->setRange(2, 100000);
+    m_steps->setValue(1000);
+    m_steps->setToolTip(tr("The diffusion's T: steps of the forward and reverse chains."));
+    form->addRow(tr("T:"), m_steps);
+    m_prediction = addCombo(QStringLiteral("prediction"), {QStringLiteral("eps"), QStringLiteral("x0"), QStringLiteral("v")},
+                            tr("What the net predicts: the noise ε (Ho et al.), x₀, or v = √ᾱ ε − √(1−ᾱ) x₀."));
+    form->addRow(tr("Prediction:"), m_prediction);
+    m_variance = addCombo(QStringLiteral("variance"),
+                          {QStringLiteral("small"), QStringLiteral("large"), QStringLiteral("learned"),
+                           QStringLiteral("learned-range")},
+                          tr("The reverse variance: fixed β̃ₜ (small) or βₜ (large), or learned by the net "
+                             "(learned-range interpolates between the two, improved DDPM)."));
+    form->addRow(tr("Variance:"), m_variance);
+    m_loss = addCombo(QStringLiteral("loss"), {QStringLiteral("simple"), QStringLiteral("vlb"), QStringLiteral("hybrid")},
+                      tr("L_simple (Eq. 14), the bound L_vlb, or L_simple + 0.001 L_vlb (hybrid)."));
+    form->addRow(tr("Loss:"), m_loss);
+    m_tSampling = addCombo(QStringLiteral("tSampling"), {QStringLiteral("uniform"), QStringLiteral("importance")},
+                           tr("How t is drawn: uniformly, or by importance (∝ √E[L_t²], improved DDPM)."));
+    form->addRow(tr("t sampling:"), m_tSampling);
+    connect(m_preset, QOverload<int>::of(&QComboBox::currentIndexChanged), this, &TrainingOptions::modelInputsChanged);
+    for (QComboBox* c : {m_prediction, m_variance})
+        connect(c, QOverload<int>::of(&QComboBox::currentIndexChanged), this, &TrainingOptions::updateLossChoices);
+    connect(m_variance, QOverload<int>::of(&QComboBox::currentIndexChanged), this, &TrainingOptions::modelInputsChanged);
+
+    // Optimiser
+    column->addWidget(group(tr("Optimiser"), this, form));
+    m_batch = new QSpinBox(this);
+    m_batch->setObjectName(QStringLiteral("batch"));
+    m_batch->setRange(0, 65536);
+    m_batch->setSpecialValueText(tr("auto"));
+    m_batch->setToolTip(tr("Items per step; auto: 64 images or 256 points."));
+    form->addRow(tr("Batch:"), m_batch);
+    m_lr = new QDoubleSpinBox(this);
+    m_lr->setObjectName(QStringLiteral("lr"));
+    m_lr->setDecimals(6);
+    m_lr->setRange(0, 1);
+    m_lr->setSingleStep(0.0001);
+    m_lr->setSpecialValueText(tr("auto"));
+    m_lr->setToolTip(tr("AdamW's peak learning rate, reached after the warm-up; auto: 2e-4 for images, 1e-3 for points."));
+    form->addRow(tr("Learning rate:"), m_lr);
+    m_warmup = new QSpinBox(this);
+    m_warmup->setObjectName(QStringLiteral("warmup"));
+    m_warmup->setRange(0, 10000000);
+    m_warmup->setToolTip(tr("Steps of linear learning-rate warm-up from 0."));
+    form->addRow(tr("Warm-up steps:"), m_warmup);
+    m_gradClip = new QDoubleSpinBox(this);
+    m_gradClip->setObjectName(QStringLiteral("gradClip"));
+    m_gradClip->setRange(0, 1e6);
+    m_gradClip->setSpecialValueText(tr("off"));
+    m_gradClip->setToolTip(tr("Clip the gradient's global norm to this."));
+    form->addRow(tr("Gradient clip:"), m_gradClip);
+    m_ema = new QDoubleSpinBox(this);
+    m_ema->setObjectName(QStringLiteral("emaDecay"));
+    m_ema->setDecimals(5);
+    m_ema->setRange(0, 1);
+    m_ema->setSingleStep(0.0001);
+    m_ema->setToolTip(tr("Decay of the weights' moving average (warmed up as min(decay, (1 + n) / (10 + n))); "
+                         "the previews sample the EMA weights."));
+    form->addRow(tr("EMA decay:"), m_ema);
+    m_seed = new QSpinBox(this);
+    m_seed->setObjectName(QStringLiteral("seed"));
+    m_seed->setRange(0, std::numeric_limits<int>::max());
+    m_seed->setToolTip(tr("Seeds the net, the data order and every noise draw: the same seed trains the same run."));
+    form->addRow(tr("Seed:"), m_seed);
+
+    // Run
+    column->addWidget(group(tr("Run"), this, form));
+    m_trainSteps = new QSpinBox(this);
+    m_trainSteps->setObjectName(QStringLiteral("trainSteps"));
+    m_trainSteps->setRange(1, 1000000000);
+    m_trainSteps->setSingleStep(1000);
+    m_trainSteps->setToolTip(tr("Training steps in all; the run saves a checkpoint and ends there."));
+    form->addRow(tr("Steps:"), m_trainSteps);
+    m_sampleEvery = new QSpinBox(this);
+    m_sampleEvery->setObjectName(QStringLiteral("sampleEvery"));
+    m_sampleEvery->setRange(0, 1000000000);
+    m_sampleEvery->setSingleStep(100);
+    m_sampleEvery->setSpecialValueText(tr("never"));
+    m_sampleEvery->setToolTip(tr("Sample the EMA model every N steps (training waits meanwhile: 16 images "
+                                 "from the tiny UNet at T = 1000 take about 25 s on two cores)."));
+    form->addRow(tr("Preview every:"), m_sampleEvery);
+    m_sampleCount = new QSpinBox(this);
+    m_sampleCount->setObjectName(QStringLiteral("sampleCount"));
+    m_sampleCount->setRange(1, 64);
+    m_sampleCount->setToolTip(tr("Images per preview (2-D data: 1,000 points). Fewer images sample faster."));
+    form->addRow(tr("Preview images:"), m_sampleCount);
+    auto* runRow = new QHBoxLayout;
+    m_runFolder = new QLineEdit(this);
+    m_runFolder->setObjectName(QStringLiteral("runFolder"));
+    m_runFolder->setPlaceholderText(tr("new folder under runs/"));
+    m_runFolder->setToolTip(tr("Where config.json, metrics.csv, checkpoints/ and samples/ go, as with `ddpm train --out`.\n"
+                               "Empty: a new dated folder in %1.")
+                                .arg(TrainingWorker::defaultRunDir().section(QLatin1Char('/'), 0, -2)));
+    auto* browseRun = new QPushButton(tr("Browse…"), this);
+    browseRun->setToolTip(tr("Choose an empty folder for the run."));
+    connect(browseRun, &QPushButton::clicked, this, &TrainingOptions::browseRunFolder);
+    runRow->addWidget(m_runFolder, 1);
+    runRow->addWidget(browseRun);
+    form->addRow(tr("Run folder:"), runRow);
+
+    TrainingSettings defaults;
+    defaults.config.sampleEvery = kImagePreviewEvery;
+    setSettings(defaults);
+}
+
+QComboBox* TrainingOptions::addCombo(const QString& objectName, const QStringList& items, const QString& toolTip)
+{
+    auto* combo = new QComboBox(this);
+    combo->setObjectName(objectName);
+    for (const QString& item : items)
+        combo->addItem(item, item);
+    combo->setToolTip(toolTip);
+    return combo;
+}
+
+QString TrainingOptions::dataSpec() const
+{
+    const QString choice = m_data->currentData().toString();
+    if (choice == kFolder)
+        return QStringLiteral("folder:") + m_folder->text().trimmed();
+    return choice;
+}
+
+bool TrainingOptions::dataIsImages() const
+{
+    return !m_data->currentData().toString().startsWith(QLatin1String("toy:"));
+}
+
+void TrainingOptions::onDataChanged()
+{
+    const bool folder = m_data->currentData().toString() == kFolder;
+    m_folder->setEnabled(folder);
+    m_browseFolder->setEnabled(folder);
+    m_imageSize->setEnabled(dataIsImages());
+    m_sampleCount->setEnabled(dataIsImages());
+    const bool wasImages = m_preset->property("images").toBool();
+    fillPresets();
+    if (wasImages != dataIsImages()) {
+        // The other kind of data: its own preview interval (the batch and lr "auto" follow by themselves).
+        m_sampleEvery->setValue(int(dataIsImages() ? kImagePreviewEvery : kPointPreviewEvery));
+    }
+    if (folder && m_folder->text().trimmed().isEmpty())
+        browseFolder();
+    Q_EMIT modelInputsChanged();
+}
+
+void TrainingOptions::fillPresets()
+{
+    const bool images = dataIsImages();
+    if (m_preset->count() > 0 && m_preset->property("images").toBool() == images)
+        return;
+    const QSignalBlocker block(m_preset);
+    m_preset->clear();
+    const auto kind = images ? ddpm::ModelConfig::Kind::UNet : ddpm::ModelConfig::Kind::MLP;
+    for (const std::string& name : ddpm::modelPresets(kind))
+        m_preset->addItem(QStringLiteral("%1 %2").arg(images ? QStringLiteral("unet") : QStringLiteral("mlp"),
+                                                      QString::fromStdString(name)),
+                          QString::fromStdString(name));
+    selectData(m_preset, QString::fromStdString(ddpm::defaultPreset(kind)));
+    m_preset->setProperty("images", images);
+}
+
+void TrainingOptions::updateLossChoices()
+{
+    ddpm::Parameterization param;
+    try {
+        param.prediction = ddpm::parsePrediction(m_prediction->currentText().toStdString());
+        param.variance = ddpm::parseVarianceKind(m_variance->currentText().toStdString());
+    } catch (const ddpm::Error&) {
+        return;
+    }
+    auto* model = qobject_cast<QStandardItemModel*>(m_loss->model());
+    int firstValid = -1;
+    for (int i = 0; i < m_loss->count(); ++i) {
+        QString why;
+        try {
+            ddpm::checkLossFits(ddpm::parseLossKind(m_loss->itemText(i).toStdString()), param);
+        } catch (const ddpm::Error& e) {
+            why = QString::fromStdString(e.what());
+            why[0] = why[0].toUpper();
+        }
+        QStandardItem* item = model->item(i);
+        item->setEnabled(why.isEmpty());
+        item->setToolTip(why.isEmpty() ? QString() : tr("Not with a %1 variance: %2").arg(m_variance->currentText(), why));
+        if (why.isEmpty() && firstValid < 0)
+            firstValid = i;
+    }
+    if (!model->item(m_loss->currentIndex())->isEnabled() && firstValid >= 0) {
+        // A learned variance needs the bound in the loss; hybrid is improved DDPM's choice.
+        const int hybrid = m_loss->findText(QStringLiteral("hybrid"));
+        m_loss->setCurrentIndex(hybrid >= 0 && model->item(hybrid)->isEnabled() ? hybrid : firstValid);
+    }
+}
+
+void TrainingOptions::setParameterText(const QString& text, const QString& toolTip)
+{
+    m_parameters->setText(text);
+    m_parameters->setToolTip(toolTip);
+}
+
+TrainingSettings TrainingOptions::settings() const
+{
+    TrainingSettings s;
+    s.config = m_base;
+    ddpm::TrainConfig& c = s.config;
+    c.data = dataSpec().toStdString();
+    c.model = dataIsImages() ? "unet" : "mlp";
+    c.preset = m_preset->currentData().toString().toStdString();
+    c.imageSize = dataIsImages() ? m_imageSize->value() : 0;
+    c.schedule = m_schedule->currentText().toStdString();
+    c.diffusionSteps = m_steps->value();
+    c.prediction = m_prediction->currentText().toStdString();
+    c.variance = m_variance->currentText().toStdString();
+    c.loss = m_loss->currentText().toStdString();
+    c.tSampling = m_tSampling->currentText().toStdString();
+    c.batch = m_batch->value();
+    c.lr = m_lr->value();
+    c.warmup = m_warmup->value();
+    c.gradClip = m_gradClip->value();
+    c.emaDecay = m_ema->value();
+    c.seed = static_cast<std::uint64_t>(m_seed->value());
+    c.steps = m_trainSteps->value();
+    c.sampleEvery = m_sampleEvery->value();
+    c.sampleCount = m_sampleCount->value();
+    s.runDir = m_runFolder->text().trimmed();
+    return s;
+}
+
+void TrainingOptions::setSettings(const TrainingSettings& settings)
+{
+    const ddpm::TrainConfig& c = settings.config;
+    // Fields without a control (checkpoint interval, kept checkpoints, flips, ...) pass through.
+    m_base = c;
+    const QString data = QString::fromStdString(c.data);
+    {
+        const QSignalBlocker block(this);
+        if (data.startsWith(QLatin1String("folder:"))) {
+            m_folder->setText(data.mid(7));
+            selectData(m_data, kFolder);
+        } else {
+            selectData(m_data, data);
+        }
+        fillPresets();
+        onDataChanged();
+        m_imageSize->setValue(c.imageSize);
+        if (!c.preset.empty())
+            selectData(m_preset, QString::fromStdString(c.preset));
+        selectText(m_schedule, QString::fromStdString(c.schedule));
+        m_steps->setValue(c.diffusionSteps);
+        selectText(m_prediction, QString::fromStdString(c.prediction));
+        selectText(m_variance, QString::fromStdString(c.variance));
+        updateLossChoices();
+        selectText(m_loss, QString::fromStdString(c.loss));
+        selectText(m_tSampling, QString::fromStdString(c.tSampling));
+        m_batch->setValue(c.batch);
+        m_lr->setValue(c.lr);
+        m_warmup->setValue(c.warmup);
+        m_gradClip->setValue(c.gradClip);
+        m_ema->setValue(c.emaDecay);
+        m_seed->setValue(static_cast<int>(std::min<std::uint64_t>(c.seed, std::numeric_limits<int>::max())));
+        m_trainSteps->setValue(static_cast<int>(std::min<long long>(c.steps, 1000000000)));
+        m_sampleEvery->setValue(static_cast<int>(std::min<long long>(c.sampleEvery, 1000000000)));
+        m_sampleCount->setValue(c.sampleCount);
+        if (!settings.runDir.isEmpty())
+            m_runFolder->setText(settings.runDir);
+    }
+    Q_EMIT modelInputsChanged();
+}
+
+void TrainingOptions::browseFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Image folder"), m_folder->text());
+    if (dir.isEmpty())
+        return;
+    m_folder->setText(dir);
+    Q_EMIT modelInputsChanged();
+}
+
+void TrainingOptions::browseRunFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Run folder"), m_runFolder->text());
+    if (!dir.isEmpty())
+        m_runFolder->setText(dir);
+}
+
+void TrainingOptions::saveSettings(QSettings& settings) const
+{
+    TrainingSettings s = this->settings();
+    settings.setValue(kConfigKey, QString::fromStdString(s.config.toJson()));
+    settings.setValue(kRunFolderKey, s.runDir);
+}
+
+void TrainingOptions::restoreSettings(const QSettings& settings)
+{
+    const QString json = settings.value(kConfigKey).toString();
+    if (json.isEmpty())
+        return;
+    TrainingSettings s;
+    try {
+        s.config = ddpm::TrainConfig::fromJson(json.toStdString());
+    } catch (const ddpm::Error&) {
+        return; // settings of an older version: keep the defaults
+    }
+    setSettings(s);
+    m_runFolder->setText(settings.value(kRunFolderKey).toString());
+}
+
+} // namespace ddpm::ui

@@ -1,0 +1,81 @@
+// The Training page's settings column: the data (Fashion-MNIST, an image folder or a 2-D toy
+// set), the model preset, the diffusion (schedule, T, prediction, variance), the loss and how
+// t is drawn, the optimiser (batch, learning rate, warm-up, gradient clipping, EMA decay), the
+// seed, the length of the run, the previews and the run folder. Loss choices that cannot train
+// the chosen parameterisation are disabled with core's reason (ddpm::checkLossFits).
+#pragma once
+
+#include <QWidget>
+
+#include "workers/training_worker.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSettings;
+class QSpinBox;
+
+namespace ddpm::ui {
+
+class TrainingOptions : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingOptions(QWidget* parent = nullptr);
+
+    /// The settings as the controls hold them (0 for batch and lr: the trainer's default).
+    TrainingSettings settings() const;
+    /// Shows settings in the controls (a resumed run's, restored ones, or a test's); the run
+    /// folder too when it is not empty.
+    void setSettings(const TrainingSettings& settings);
+
+    /// The data spec chosen ("fashion-mnist", "toy:moons", "folder:DIR").
+    QString dataSpec() const;
+    bool dataIsImages() const;
+    /// Shows the parameter count of the chosen preset, or why it does not fit (text as given).
+    void setParameterText(const QString& text, const QString& toolTip = QString());
+
+    /// Key training/config (TrainConfig JSON) and training/runFolder.
+    void saveSettings(QSettings& settings) const;
+    void restoreSettings(const QSettings& settings);
+
+Q_SIGNALS:
+    /// The data, its image size, the preset or the variance changed: what the data preview and
+    /// the parameter count depend on.
+    void modelInputsChanged();
+
+private:
+    QComboBox* addCombo(const QString& objectName, const QStringList& items, const QString& toolTip);
+    void onDataChanged();
+    void fillPresets();
+    void updateLossChoices();
+    void browseFolder();
+    void browseRunFolder();
+
+    ddpm::TrainConfig m_base;  // fields without a control pass through settings()
+    QComboBox* m_data = nullptr;
+    QLineEdit* m_folder = nullptr;
+    QPushButton* m_browseFolder = nullptr;
+    QSpinBox* m_imageSize = nullptr;
+    QComboBox* m_preset = nullptr;
+    QLabel* m_parameters = nullptr;
+    QComboBox* m_schedule = nullptr;
+    QSpinBox* m_steps = nullptr;          // T
+    QComboBox* m_prediction = nullptr;
+    QComboBox* m_variance = nullptr;
+    QComboBox* m_loss = nullptr;
+    QComboBox* m_tSampling = nullptr;
+    QSpinBox* m_batch = nullptr;
+    QDoubleSpinBox* m_lr = nullptr;
+    QSpinBox* m_warmup = nullptr;
+    QDoubleSpinBox* m_gradClip = nullptr;
+    QDoubleSpinBox* m_ema = nullptr;
+    QSpinBox* m_seed = nullptr;
+    QSpinBox* m_trainSteps = nullptr;
+    QSpinBox* m_sampleEvery = nullptr;
+    QSpinBox* m_sampleCount = nullptr;
+    QLineEdit* m_runFolder = nullptr;
+};
+
+} // namespace ddpm::ui
