@@ -134,6 +134,7 @@ public:
           m_embProj(register_module("emb_proj", nn::Linear(embDim, outChannels))),
           m_outNorm(register_module("out_norm", nn::GroupNorm(nn::GroupNormOptions(groups, outChannels)))),
           m_dropout(register_module("dropout", nn::Dropout(nn::DropoutOptions(dropout)))),
+          m_dropoutRate(dropout),
           m_outConv(register_module("out_conv", nn::Conv2d(nn::Conv2dOptions(outChannels, outChannels, 3).padding(1))))
     {
         if (inChannels != outChannels)
@@ -145,7 +146,9 @@ public:
     {
         at::Tensor h = m_inConv->forward(at::silu(m_inNorm->forward(x)));
         h = h + m_embProj->forward(at::silu(emb)).unsqueeze(-1).unsqueeze(-1);
-        h = m_outConv->forward(m_dropout->forward(at::silu(m_outNorm->forward(h))));
+        h = at::silu(m_outNorm->forward(h));
+        if (m_dropoutRate > 0) h = m_dropout->forward(h); // skipped at p = 0: no mask to draw or apply
+        h = m_outConv->forward(h);
         return (m_skip ? m_skip->forward(x) : x) + h;
     }
 
@@ -155,6 +158,7 @@ private:
     nn::Linear m_embProj;
     nn::GroupNorm m_outNorm;
     nn::Dropout m_dropout;
+    double m_dropoutRate;
     nn::Conv2d m_outConv;
     nn::Conv2d m_skip{nullptr};
 };

@@ -43,6 +43,7 @@ private Q_SLOTS:
     void badInput();
     void boundOfATrainedModel();
     void benchPrintsOneJsonObject();
+    void sampleWritesPointsAndRefusesWhatDoesNotFit();
     void help();
 
 private:
@@ -189,6 +190,32 @@ void TestCliTrain::benchPrintsOneJsonObject()
     const CliResult only = runCli({"bench", "--model", "mlp", "--what", "sample", "--seconds", "0.5", "--threads", "1"});
     QVERIFY2(only.exitCode == 0, qPrintable(only.describe()));
     QVERIFY(!QJsonDocument::fromJson(only.out.toUtf8()).object().contains("train"));
+}
+
+void TestCliTrain::sampleWritesPointsAndRefusesWhatDoesNotFit()
+{
+    // The 2-D run of runDirectoryFollowsTheContract (run first, in declaration order).
+    const QString run = m_dir.filePath("contract");
+    QVERIFY(QFile::exists(run + "/config.json"));
+    const QString csv = m_dir.filePath("points.csv");
+    CliResult r = runCli({"sample", "--model", run, "--n", "50", "--seed", "3", "--threads", "1", "--out", csv});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    const QStringList lines = csvLines(csv);
+    QCOMPARE(lines.size(), 51);
+    QCOMPARE(lines.front(), QStringLiteral("x,y"));
+    QCOMPARE(lines[1].split(',').size(), 2);
+    // The same seed gives the same samples.
+    const QString again = m_dir.filePath("points2.csv");
+    r = runCli({"sample", "--model", run, "--n", "50", "--seed", "3", "--threads", "1", "--out", again});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    QCOMPARE(csvLines(again), lines);
+    r = runCli({"sample", "--model", run, "--n", "5", "--out", m_dir.filePath("grid.png")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("FILE.csv"), qPrintable(r.err));
+    QVERIFY(!QFile::exists(m_dir.filePath("grid.png")));
+    r = runCli({"sample", "--model", "zero", "--n", "5", "--out", m_dir.filePath("z.csv")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("no trained schedule"), qPrintable(r.err));
 }
 
 void TestCliTrain::help()
