@@ -14,7 +14,7 @@
 #include <limits>
 
 #include "ddpm/model.h"
-#include "workers/bound_worker.h"
+#include "jobs/bound_job.h"
 
 namespace ddpm::ui {
 

@@ -10,7 +10,7 @@
 
 #include <vector>
 
-#include "workers/bound_worker.h"
+#include "jobs/bound_job.h"
 
 class QCPItemStraightLine;
 class QCustomPlot;

@@ -2,8 +2,8 @@
 
 #include <QHeaderView>
 
+#include "jobs/bound_job.h"
 #include "widgets/bound_text.h"
-#include "workers/bound_worker.h"
 
 namespace ddpm::ui {
 

@@ -7,8 +7,8 @@
 #include <QList>
 #include <QWidget>
 
+#include "jobs/forward_job.h"
 #include "schedule_choice.h"
-#include "workers/forward_worker.h"
 
 class QButtonGroup;
 class QComboBox;

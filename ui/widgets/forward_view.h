@@ -11,7 +11,7 @@
 #include <QVector>
 #include <QWidget>
 
-#include "workers/forward_worker.h"
+#include "jobs/forward_job.h"
 
 class QLabel;
 

@@ -209,7 +209,7 @@ TrainingOptions::TrainingOptions(QWidget* parent)
     m_runFolder->setPlaceholderText(tr("new folder under runs/"));
     m_runFolder->setToolTip(tr("Where config.json, metrics.csv, checkpoints/ and samples/ go, as with `ddpm train --out`.\n"
                                "Empty: a new dated folder in %1.")
-                                .arg(TrainingWorker::defaultRunDir().section(QLatin1Char('/'), 0, -2)));
+                                .arg(TrainingSettings::defaultRunDir().section(QLatin1Char('/'), 0, -2)));
     auto* browseRun = new QPushButton(tr("Browse…"), this);
     browseRun->setToolTip(tr("Choose an empty folder for the run."));
     connect(browseRun, &QPushButton::clicked, this, &TrainingOptions::browseRunFolder);

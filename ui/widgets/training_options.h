@@ -7,7 +7,7 @@
 
 #include <QWidget>
 
-#include "workers/training_worker.h"
+#include "jobs/training_job.h"
 
 class QComboBox;
 class QDoubleSpinBox;

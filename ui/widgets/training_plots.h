@@ -10,7 +10,7 @@
 #include <array>
 #include <vector>
 
-#include "workers/training_worker.h"
+#include "jobs/training_job.h"
 
 class QCheckBox;
 class QComboBox;

@@ -1,7 +1,6 @@
 #include "workers/bound_worker.h"
 
 #include <chrono>
-#include <exception>
 
 #include <ATen/ATen.h>
 
@@ -13,6 +12,7 @@
 #include "ddpm/model.h"
 #include "ddpm/runtime.h"
 #include "ddpm/schedule.h"
+#include "workers/worker_support.h"
 
 namespace ddpm::ui {
 
@@ -20,32 +20,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// About 25 progress signals a second keep the bar smooth without flooding the event loop.
-constexpr auto kProgressInterval = std::chrono::milliseconds(40);
-
 } // namespace
-
-bool BoundSettings::operator==(const BoundSettings& other) const
-{
-    return imageName == other.imageName && imageSerial == other.imageSerial && schedule == other.schedule
-        && modelSpec == other.modelSpec && largeVariance == other.largeVariance
-        && clipDenoised == other.clipDenoised && samples == other.samples
-        && resolution == other.resolution && seed == other.seed;
-}
-
-QString boundCsv(const BoundReport& report)
-{
-    QString text = QStringLiteral("t,bpd,l_simple,weight\n");
-    const auto value = [](const std::vector<double>& v, size_t i) {
-        return i < v.size() ? QString::number(v[i], 'g', 17) : QString();
-    };
-    for (size_t i = 0; i < report.termsBpd.size(); ++i) {
-        text += QStringLiteral("%1,%2,%3,%4\n")
-                    .arg(i + 1)
-                    .arg(value(report.termsBpd, i), value(report.lSimple, i), value(report.weights, i));
-    }
-    return text;
-}
 
 BoundWorker::BoundWorker(QObject* parent)
     : QObject(parent)
@@ -110,13 +85,11 @@ BoundReport BoundWorker::compute(const BoundRequest& request, const ddpm::Progre
 void BoundWorker::run(const BoundRequest& request)
 {
     const quint64 id = request.id;
-    auto last = Clock::now() - kProgressInterval;
-    const auto onProgress = [this, id, &last](long long done, long long total) {
-        const auto now = Clock::now();
-        if (done < total && now - last < kProgressInterval)
-            return;
-        last = now;
-        Q_EMIT progress(id, done, total);
+    // About 25 progress signals a second keep the bar smooth without flooding the event loop.
+    RateGate gate;
+    const auto onProgress = [this, id, &gate](long long done, long long total) {
+        if (gate.pass(done >= total))
+            Q_EMIT progress(id, done, total);
     };
     try {
         ddpm::throwIfCancelled(request.stop.get());
@@ -124,13 +97,9 @@ void BoundWorker::run(const BoundRequest& request)
         Q_EMIT finished(report);
     } catch (const ddpm::Cancelled&) {
         Q_EMIT cancelled(id);
-    } catch (const ddpm::Error& e) {
-        Q_EMIT failed(id, QString::fromStdString(e.what()));
-    } catch (const std::exception& e) {
-        // Torch's own errors (c10::Error) carry a long backtrace; its first line says what went wrong.
-        Q_EMIT failed(id, tr("The evaluation failed: %1").arg(QString::fromStdString(e.what()).section(QLatin1Char('\n'), 0, 0)));
     } catch (...) {
-        Q_EMIT failed(id, tr("The evaluation failed with an unknown error."));
+        // The page heads the message ("Cannot evaluate the bound"); torch's backtrace is cut off.
+        Q_EMIT failed(id, currentErrorText(QString()));
     }
 }
 

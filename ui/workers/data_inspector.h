@@ -5,8 +5,6 @@
 // ones be skipped.
 #pragma once
 
-#include <QImage>
-#include <QMetaType>
 #include <QObject>
 #include <QString>
 
@@ -15,19 +13,9 @@
 #include <string>
 #include <vector>
 
-namespace ddpm::ui {
+#include "jobs/inspection_job.h"
 
-struct DataInspection {
-    quint64 id = 0;
-    QString dataSpec;
-    QImage grid;                ///< images: up to 16 examples
-    std::vector<double> x;      ///< points: up to 2,000 of the set
-    std::vector<double> y;
-    QString shape;              ///< e.g. "1 × 28 × 28" or "2-D points"
-    QString dataError;          ///< why the data does not load (then no preview and no count)
-    qint64 parameters = -1;     ///< -1 when the preset does not fit (see presetError)
-    QString presetError;
-};
+namespace ddpm::ui {
 
 class DataInspector : public QObject {
     Q_OBJECT
@@ -52,5 +40,3 @@ private:
 };
 
 } // namespace ddpm::ui
-
-Q_DECLARE_METATYPE(ddpm::ui::DataInspection)

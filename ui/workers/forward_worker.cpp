@@ -1,12 +1,12 @@
 #include "workers/forward_worker.h"
 
 #include <algorithm>
-#include <vector>
+#include <chrono>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include <ATen/ATen.h>
-#include <QElapsedTimer>
 
 #include "ddpm/diffusion.h"
 #include "ddpm/error.h"
@@ -16,6 +16,7 @@
 #include "ddpm/progress.h"
 #include "ddpm/rng.h"
 #include "image_convert.h"
+#include "workers/worker_support.h"
 
 namespace ddpm::ui {
 
@@ -186,15 +187,13 @@ void ForwardWorker::compute(const ForwardRequest& request)
         const at::Tensor tt = diffusion.timesteps(t, 1);
         const double ab = schedule.alphaBar(t);
 
-        // Walks the chain (core's ForwardChain) to a step, reporting progress at most every 50 ms.
-        // Throws ddpm::Cancelled when a newer request arrives; the chain keeps what was walked.
-        QElapsedTimer sinceProgress;
-        sinceProgress.start();
+        // Walks the chain (core's ForwardChain) to a step, reporting progress about 20 times a
+        // second (reaching the target always reports). Throws ddpm::Cancelled when a newer
+        // request arrives; the chain keeps what was walked.
+        RateGate gate(std::chrono::milliseconds(50));
         const ddpm::ProgressFn report = [&](long long done, long long total) {
-            if (sinceProgress.elapsed() >= 50) {
-                sinceProgress.restart();
+            if (gate.pass(done >= total))
                 Q_EMIT progress(request.id, static_cast<int>(done), static_cast<int>(total));
-            }
         };
         auto walkTo = [&](int target) { return c.chain->walkTo(target, &m_stop, report); };
 
@@ -308,10 +307,11 @@ void ForwardWorker::compute(const ForwardRequest& request)
         Q_EMIT resultReady(result);
     } catch (const ddpm::Cancelled&) {
         return; // superseded by a newer request
-    } catch (const std::exception& e) {
+    } catch (...) {
+        // The page heads the message ("Could not compute this frame"); torch's backtrace is cut off.
         ForwardResult failed;
         failed.id = request.id;
-        failed.error = QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0);
+        failed.error = currentErrorText(QString());
         failed.complete = true;
         Q_EMIT resultReady(failed);
     }

@@ -15,12 +15,10 @@
 
 #include "workers/training_worker.h"
 
-#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QLocale>
-#include <QStandardPaths>
 #include <QTextStream>
 
 #include <chrono>
@@ -109,16 +107,6 @@ TrainingWorker::TrainingWorker(QObject* parent)
 
 TrainingWorker::~TrainingWorker() = default;
 
-QString TrainingWorker::defaultRunDir()
-{
-    const QString base = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/runs/");
-    const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
-    QString dir = base + stamp;
-    for (int n = 2; QFileInfo::exists(dir); ++n)
-        dir = base + stamp + QStringLiteral("-%1").arg(n);
-    return dir;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Commands: callable from any thread, run in the worker's
 
@@ -171,7 +159,7 @@ void TrainingWorker::doStart(const TrainingSettings& settings)
     try {
         ddpm::TrainConfig config = settings.config;
         config.validate();
-        const QString dir = settings.runDir.isEmpty() ? defaultRunDir() : settings.runDir;
+        const QString dir = settings.runDir.isEmpty() ? TrainingSettings::defaultRunDir() : settings.runDir;
         if (QFileInfo::exists(QDir(dir).filePath(QStringLiteral("config.json"))))
             throw ddpm::Error("the run folder " + dir.toStdString()
                               + " already holds a run: choose another Run folder, or use Open checkpoint to continue it");
@@ -227,7 +215,7 @@ void TrainingWorker::doOpen(const QString& path, long long totalSteps)
         if (totalSteps > trainer->stepCount())
             trainer->setTotalSteps(totalSteps);
         if (runDir.isEmpty()) {
-            runDir = defaultRunDir();
+            runDir = TrainingSettings::defaultRunDir();
             QDir().mkpath(runDir);
             m_run = std::make_unique<ddpm::RunDirectory>(ddpm::RunDirectory::create(runDir.toStdString(), trainer->config()));
         } else {
