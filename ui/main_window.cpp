@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <QFileInfo>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -75,6 +76,10 @@ MainWindow::MainWindow(QWidget* parent)
         m_boundPage->setImage(m_forwardPage->image(), path);
     });
     connect(m_forwardPage, &ForwardPage::scheduleChanged, m_boundPage, &BoundPage::setSchedule);
+    // A model being trained is offered on the Bound page, beside the zero model.
+    connect(m_trainingPage, &TrainingPage::modelSaved, this, [this](const QString& runDir) {
+        m_boundPage->offerModel(runDir, tr("Trained: %1").arg(QFileInfo(runDir).fileName()));
+    });
 
     m_runtimeLabel = new QLabel(this);
     m_runtimeLabel->setToolTip(tr("Where torch computes and how many threads one operation uses.\n"

@@ -1,5 +1,10 @@
 // The Bound page and its worker: evaluation, totals, cancel, errors, CSV, settings, teardown.
+#include "ddpm/image_tensor.h"
+#include "ddpm/run_directory.h"
+#include "ddpm/trainer.h"
+
 #include <QtTest>
+#include <QComboBox>
 
 #include <QFile>
 #include <QLabel>
@@ -86,6 +91,7 @@ class TestBoundPage : public QObject {
 
 private Q_SLOTS:
     void initTestCase();
+    void trainedModelIsOfferedAndBringsItsSchedule();
     void evaluatesEveryTerm_data();
     void evaluatesEveryTerm();
     void progressArrives();
@@ -318,6 +324,48 @@ void TestBoundPage::staleResultsLookStale()
     QVERIFY(!banner->isVisible());
     QVERIFY(!page->resultsDimmed());
     QVERIFY(progress->format().startsWith(QStringLiteral("done")));
+}
+
+void TestBoundPage::trainedModelIsOfferedAndBringsItsSchedule()
+{
+    // A tiny UNet trained two steps on the page's own 16 x 16 picture, with T = 30 cosine.
+    QTemporaryDir dir;
+    const QString run = dir.filePath(QStringLiteral("run"));
+    ddpm::TrainConfig c;
+    c.data = "card";
+    c.model = "unet";
+    c.preset = "tiny";
+    c.schedule = "cosine";
+    c.diffusionSteps = 30;
+    c.batch = 2;
+    ddpm::TrainingData data;
+    data.items = ddpm::imageToTensor(testImage()).unsqueeze(0).repeat({4, 1, 1, 1}).contiguous();
+    data.fingerprint = "card x4";
+    ddpm::Trainer trainer(c, data);
+    trainer.step();
+    trainer.step();
+    const ddpm::RunDirectory runDir = ddpm::RunDirectory::create(run.toStdString(), trainer.config());
+    runDir.saveCheckpoint(trainer, 1);
+
+    auto page = smallPage(100);
+    auto* model = page->findChild<QComboBox*>(QStringLiteral("model"));
+    QVERIFY(model != nullptr);
+    const int chosen = model->currentIndex();
+    const QString chosenSpec = model->currentData().toString();
+    page->offerModel(run, QStringLiteral("Trained: run"));
+    const int offered = model->findData(run);
+    QVERIFY(offered >= 0);
+    QCOMPARE(model->itemText(offered), QStringLiteral("Trained: run"));
+    QCOMPARE(model->currentData().toString(), chosenSpec); // offered, not chosen
+    Q_UNUSED(chosen);
+    QVERIFY(!page->isStale());
+
+    // Chosen, it is evaluated with its own schedule (T = 30), not the page's (T = 100).
+    QVERIFY(page->setModelSpec(run));
+    QVERIFY(evaluateAndWait(*page));
+    QCOMPARE(page->result().steps, 30);
+    QCOMPARE(static_cast<int>(page->result().termsBpd.size()), 30);
+    QVERIFY(std::isfinite(page->result().totalBpd));
 }
 
 void TestBoundPage::zeroTerminalSnrNamesTheControl()

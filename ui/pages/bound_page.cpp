@@ -234,6 +234,7 @@ void BoundPage::setLargeVariance(bool large) { m_options->setLargeVariance(large
 void BoundPage::setClipDenoised(bool clip) { m_options->setClipDenoised(clip); }
 void BoundPage::setSeed(quint64 seed) { m_options->setSeed(seed); }
 bool BoundPage::setModelSpec(const QString& spec) { return m_options->setModelSpec(spec); }
+void BoundPage::offerModel(const QString& spec, const QString& label) { m_options->offerModel(spec, label); }
 
 void BoundPage::updateInputsText()
 {

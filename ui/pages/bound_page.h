@@ -58,6 +58,8 @@ public:
     /// Selects a model by spec ("zero" or a checkpoint path). A spec core cannot load is shown in
     /// a dialog and the previous choice stays; returns whether the model was accepted.
     bool setModelSpec(const QString& spec);
+    /// Offers a trained model (run directory) among the model choices without choosing it.
+    void offerModel(const QString& spec, const QString& label);
 
     /// The last finished evaluation (empty() before the first); kept when a later one fails or is cancelled.
     const BoundReport& result() const { return m_result; }

@@ -4,6 +4,7 @@
 #include "pages/training_page.h"
 
 #include <QFileDialog>
+#include <QDir>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -489,6 +490,7 @@ void TrainingPage::onCheckpoint(const QString& path, qint64 step)
 {
     m_checkpoint->setText(tr("Checkpoint at step %1: %2").arg(stepsText(step), QFileInfo(path).fileName()));
     m_checkpoint->setToolTip(path);
+    Q_EMIT modelSaved(QFileInfo(path).dir().absolutePath().section(QLatin1Char('/'), 0, -2));
 }
 
 void TrainingPage::onFinished(qint64 step)

@@ -68,6 +68,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void stateChanged(ddpm::ui::TrainingWorker::State state);
     void trainingFailed(const QString& message);
+    /// A checkpoint of the run in runDir was written: the trained model can be evaluated.
+    void modelSaved(const QString& runDir);
 
 private:
     QWidget* buildControls();

@@ -5,6 +5,7 @@
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QSignalBlocker>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QRadioButton>
@@ -126,6 +127,13 @@ int BoundOptions::modelIndexForSpec(const QString& spec)
         m_model->setItemData(index, spec, Qt::ToolTipRole);
     }
     return index;
+}
+
+void BoundOptions::offerModel(const QString& spec, const QString& label)
+{
+    // Inserting keeps the current item chosen; no signal, so nothing turns stale.
+    const QSignalBlocker block(m_model);
+    m_model->setItemText(modelIndexForSpec(spec), label);
 }
 
 bool BoundOptions::setModelSpec(const QString& spec)

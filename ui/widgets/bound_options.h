@@ -33,6 +33,9 @@ public:
     /// Selects a model by spec ("zero" or a checkpoint path); one core cannot load emits failed
     /// and the previous choice stays. Returns whether the model was accepted.
     bool setModelSpec(const QString& spec);
+    /// Adds spec (a run directory or checkpoint) to the model choices under label, without
+    /// choosing it, so a model just trained is one click away; the tooltip holds the path.
+    void offerModel(const QString& spec, const QString& label);
 
     /// Keys bound/model, bound/variance, bound/clipDenoised, bound/samples, bound/resolution, bound/seed.
     void saveSettings(QSettings& settings) const;

@@ -40,13 +40,17 @@ BoundReport BoundWorker::compute(const BoundRequest& request, const ddpm::Progre
         throw ddpm::Error("Resolution " + std::to_string(s.resolution) + " is not allowed: use 0 (original) or a size N >= 1.");
 
     const ddpm::Image image = s.resolution > 0 ? ddpm::resizeCenterCrop(request.image, s.resolution) : request.image;
-    ddpm::NoiseSchedule schedule = s.schedule.build();
+    // A trained model brings the schedule it was trained on; only the zero model uses the page's.
+    std::unique_ptr<ddpm::DenoiseModel> model = ddpm::makeModel(s.modelSpec.toStdString());
+    ddpm::NoiseSchedule schedule = model->schedule() != nullptr ? *model->schedule() : s.schedule.build();
     if (schedule.alphaBar(schedule.steps()) <= 0.0)
         // Core says the same in the CLI's terms; here it names the GUI's control.
         throw ddpm::Error("The bound is undefined with a zero terminal SNR: alpha_bar_T = 0, and the predicted x_0 "
                           "divides by sqrt(alpha_bar_T). Untick \"Zero-terminal SNR\" beside the schedule on the "
                           "Forward process page, then evaluate again.");
-    const ddpm::VarianceKind variance = s.largeVariance ? ddpm::VarianceKind::Large : ddpm::VarianceKind::Small;
+    const ddpm::Parameterization param = model->parameterization();
+    const ddpm::VarianceKind variance = param.learnsVariance() ? param.variance
+        : s.largeVariance ? ddpm::VarianceKind::Large : ddpm::VarianceKind::Small;
 
     BoundReport report;
     report.id = request.id;
@@ -55,12 +59,13 @@ BoundReport BoundWorker::compute(const BoundRequest& request, const ddpm::Progre
     report.height = image.height;
     report.channels = image.channels;
     report.steps = schedule.steps();
-    report.weights = ddpm::lSimpleWeights(schedule, variance);
+    // L_simple's weights exist for the fixed variances only (Eq. 12).
+    if (!param.learnsVariance())
+        report.weights = ddpm::lSimpleWeights(schedule, variance);
+    report.modelName = QString::fromStdString(model->name());
 
     const c10::Device device = ddpm::pickDevice("auto");
     ddpm::Diffusion diffusion(std::move(schedule), device);
-    std::unique_ptr<ddpm::DenoiseModel> model = ddpm::makeModel(s.modelSpec.toStdString());
-    report.modelName = QString::fromStdString(model->name());
 
     const at::Tensor x0 = ddpm::imageToTensor(image).unsqueeze(0).to(device);
     ddpm::BoundOptions options;
