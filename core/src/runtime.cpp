@@ -25,19 +25,27 @@ constexpr int kMaxThreads = 256;
 constexpr int kProbeMaxThreads = 8;
 constexpr int kProbeRounds = 3;
 
-/// Mean seconds per step of work shaped like the networks', a 3x3 convolution of
-/// [4, 32, 28, 28] followed by SiLU, run back to back for about 20 ms at the current thread
-/// count. The mean, not the best step: throughput is what counts, and with another process
-/// on the cores OpenMP's barriers stall for whole scheduler slices now and then.
-double secondsPerStep(const at::Tensor& x, const at::Tensor& w)
+/// Mean seconds per step of work shaped like the networks' non-convolution layers: GroupNorm
+/// and SiLU of [16, 64, 14, 14], then an attention-like batched matrix product, run back to
+/// back for about 20 ms at the current thread count. No convolution on purpose: oneDNN sizes
+/// its thread team at the process's first convolution and keeps it (seen with Debian's
+/// LibTorch 1.13: a first conv at 1 thread kept every later one at 1, a first at 2 kept them
+/// at 2), so a probe that convolved would fix the count it is meant to measure. The mean, not
+/// the best step: throughput is what counts, and with another process on the cores OpenMP's
+/// barriers stall for whole scheduler slices now and then.
+double secondsPerStep(const at::Tensor& x, const at::Tensor& k)
 {
     using Clock = std::chrono::steady_clock;
-    at::Tensor y = at::silu(at::conv2d(x, w, {}, 1, 1)); // warm-up: thread pool start, buffers
+    auto work = [&] {
+        const at::Tensor h = at::silu(at::group_norm(x, 32));
+        return at::bmm(h.reshape({x.size(0), x.size(1), -1}).transpose(1, 2), k);
+    };
+    at::Tensor y = work(); // warm-up: thread pool start, buffers
     int reps = 0;
     double elapsed = 0.0;
     const auto start = Clock::now();
     do {
-        y = at::silu(at::conv2d(x, w, {}, 1, 1));
+        y = work();
         ++reps;
         elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     } while (reps < 3 || elapsed < 0.02);
@@ -66,8 +74,8 @@ int probeThreadCount()
     const int maxCount = std::clamp(static_cast<int>(hw), 1, kProbeMaxThreads);
     if (maxCount == 1) return 1;
 
-    const at::Tensor x = at::randn({4, 32, 28, 28}, at::kFloat);
-    const at::Tensor w = at::randn({32, 32, 3, 3}, at::kFloat) * 0.05;
+    const at::Tensor x = at::randn({16, 64, 14, 14}, at::kFloat);
+    const at::Tensor w = at::randn({16, 64, 196}, at::kFloat) * 0.05;
     // Three rounds over every count, keeping each count's best round: a burst of noise in
     // one round does not decide, but a count that is slow every time loses.
     std::vector<double> seconds(maxCount + 1, std::numeric_limits<double>::infinity());

@@ -11,12 +11,14 @@ namespace ddpm {
 void setThreadCount(int threads);
 /// Torch's current intra-op thread count.
 int threadCount();
-/// A short timed probe (about 0.2 s at 2 cores): the mean time per step of a small
-/// convolution + SiLU, the networks' typical work, at 1 thread and at every count up to the
-/// hardware's (at most 8), best of three rounds each; returns the fastest count, where more
-/// threads must be at least 10% faster to win. Leaves the count as it found it. Conservative
-/// on purpose: with another process busy on the cores, extra OpenMP threads can make work
-/// 5-20 times slower, and the mean sees those stalls (docs/PERFORMANCE.md).
+/// A short timed probe (about 0.3 s at 2 cores): the mean time per step of GroupNorm, SiLU and
+/// an attention-like batched matrix product (the networks' non-convolution work), at 1 thread
+/// and at every count up to the hardware's (at most 8), best of three rounds each; returns the
+/// fastest count, where more threads must be at least 10% faster to win. Leaves the count as it
+/// found it. It runs no convolution: oneDNN fixes its thread team at the process's first one,
+/// so the count should be set before any convolution runs. Conservative on purpose: with
+/// another process busy on the cores, extra OpenMP threads can make work 5-20 times slower,
+/// and the mean sees those stalls (docs/PERFORMANCE.md).
 int probeThreadCount();
 
 /// Process set-up for tensor work, called once at the start of main(): keeps large freed
