@@ -219,8 +219,8 @@ QWidget* TrainingPage::buildControls()
     scroll->setWidget(panel);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(270);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded); // never hides a button on a narrow screen
+    scroll->setMinimumWidth(300);
     scroll->setMaximumWidth(370);
     return scroll;
 }
@@ -236,7 +236,7 @@ QWidget* TrainingPage::buildPreviews()
     m_samplePreview->setObjectName(QStringLiteral("samplePreview"));
     layout->addWidget(m_dataPreview, 1);
     layout->addWidget(m_samplePreview, 1);
-    column->setMinimumWidth(120);
+    column->setMinimumWidth(100);
     column->setMaximumWidth(300);
     return column;
 }
