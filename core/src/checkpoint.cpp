@@ -177,7 +177,7 @@ CheckpointFile parseCheckpoint(const std::string& bytes, const std::string& what
                 count *= static_cast<std::uint64_t>(d);
             }
             const std::uint64_t elementBytes = c10::elementSize(type);
-            if (count > payloadBytes / elementBytes + 1 || count * elementBytes != size || offset > payloadBytes
+            if (count > payloadBytes / elementBytes || count * elementBytes != size || offset > payloadBytes
                 || size > payloadBytes - offset)
                 throw Error(what + ": tensor '" + name + "' does not fit the file's payload");
             if (file.has(name))
