@@ -31,6 +31,7 @@ struct BenchArgs {
     std::string what = "both";
     double seconds = 10;
     std::string device = "cpu";
+    std::string precision = "fp32";
 };
 
 struct Timing {
@@ -88,6 +89,7 @@ void runBench(const BenchArgs& args)
     config.lr = 1e-4;
     config.warmup = 0;
     config.device = args.device;
+    config.precision = args.precision;
     config.steps = 1000000000LL;
     Trainer trainer(config, benchData(args, std::max<std::int64_t>(4LL * args.batch, 1024)));
 
@@ -139,6 +141,8 @@ void addBenchCommand(CLI::App& app)
         ->transform(numberIn(0.5, 3600))->default_val(o->seconds);
     sub->add_option("--device", o->device, "auto, cpu or cuda")->check(oneOf({"auto", "cpu", "cuda"}))
         ->default_val(o->device);
+    sub->add_option("--precision", o->precision, "fp32, or bf16 autocast of the training forward pass")
+        ->check(oneOf({"fp32", "bf16"}))->default_val(o->precision);
     setExample(*sub, "ddpm bench --model unet --preset tiny --batch 64 --threads 2 --what train");
     sub->callback([o] { runBench(*o); });
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli_common.h"
+#include "ddpm/blas_kernels.h"
 #include "ddpm/error.h"
 #include "ddpm/runtime.h"
 
@@ -43,6 +44,7 @@ int fail(const CLI::App& app, std::string message, int code, bool firstLineOnly 
 int main(int argc, char** argv)
 {
     using namespace ddpm::cli;
+    ddpm::selectBlasKernels(argv);
     // OpenCV's own log lines would break the one-line error contract; read on first use.
     ::setenv("OPENCV_LOG_LEVEL", "SILENT", 0);
     ddpm::configureAllocator();

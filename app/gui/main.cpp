@@ -2,11 +2,13 @@
 #include <QApplication>
 #include <QIcon>
 
+#include "ddpm/blas_kernels.h"
 #include "ddpm/runtime.h"
 #include "main_window.h"
 
 int main(int argc, char* argv[])
 {
+    ddpm::selectBlasKernels(argv);
     ddpm::configureAllocator();
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("DDPM Studio"));

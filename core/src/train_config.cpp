@@ -46,6 +46,7 @@ void visitFields(Config& c, Visitor&& v)
     v("seed", c.seed);
     v("threads", c.threads);
     v("device", c.device);
+    v("precision", c.precision);
     v("checkpoint_every", c.checkpointEvery);
     v("keep", c.keep);
     v("sample_every", c.sampleEvery);
@@ -130,6 +131,8 @@ void TrainConfig::validate() const
     checkRange("threads", threads, 0, 256);
     if (device != "auto" && device != "cpu" && device != "cuda")
         throw Error("device '" + device + "' is not one of auto, cpu, cuda");
+    if (precision != "fp32" && precision != "bf16")
+        throw Error("precision '" + precision + "' is not one of fp32, bf16");
     checkRange("checkpoint interval", static_cast<double>(checkpointEvery), 1, 1e9, " steps");
     checkRange("checkpoints kept", keep, 1, 1000);
     checkRange("sample interval", static_cast<double>(sampleEvery), 0, 1e9, " steps (0 = never)");

@@ -12,6 +12,7 @@
 #include <torch/nn/module.h>
 #include <zlib.h>
 
+#include "autocast_scope.h"
 #include "ddpm/dataset.h"
 #include "ddpm/error.h"
 #include "ddpm/flat_adamw.h"
@@ -232,7 +233,12 @@ StepReport Trainer::step()
 
     NetworkModel& model = *m_model;
     model.module().train();
-    LossInputs in{x0, noise, xt, t, model.forward(xt, t)};
+    at::Tensor output;
+    {
+        AutocastScope autocast(m_config.precision == "bf16", m_device);
+        output = model.forward(xt, t);
+    }
+    LossInputs in{x0, noise, xt, t, output.to(at::kFloat)};
     const at::Tensor perItem = trainingLoss(m_diffusion, m_param, m_loss, in).to(at::kFloat);
     const at::Tensor loss = (perItem * draw.weights.to(m_device)).mean();
     m_optimizer->zeroGrad();

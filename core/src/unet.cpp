@@ -99,6 +99,13 @@ void zeroInit(nn::Conv2d& conv)
     conv->bias.zero_();
 }
 
+/// GroupNorm in float32 whatever the input (improved DDPM's GroupNorm32): under bf16 autocast
+/// the convolutions hand it bfloat16, which torch 1.13's GroupNorm cannot mix with its weights.
+at::Tensor normalize(nn::GroupNorm& norm, const at::Tensor& x)
+{
+    return norm->forward(x.scalar_type() == at::kFloat ? x : x.to(at::kFloat));
+}
+
 /// A block that may use the time embedding: forward(x, emb) with emb [B, embDim].
 class TimestepBlock : public nn::Module {
 public:
@@ -144,9 +151,9 @@ public:
 
     at::Tensor forward(const at::Tensor& x, const at::Tensor& emb) override
     {
-        at::Tensor h = m_inConv->forward(at::silu(m_inNorm->forward(x)));
+        at::Tensor h = m_inConv->forward(at::silu(normalize(m_inNorm, x)));
         h = h + m_embProj->forward(at::silu(emb)).unsqueeze(-1).unsqueeze(-1);
-        h = at::silu(m_outNorm->forward(h));
+        h = at::silu(normalize(m_outNorm, h));
         if (m_dropoutRate > 0) h = m_dropout->forward(h); // skipped at p = 0: no mask to draw or apply
         h = m_outConv->forward(h);
         return (m_skip ? m_skip->forward(x) : x) + h;
@@ -181,7 +188,7 @@ public:
         const int64_t b = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
         const int64_t d = c / m_heads;
         // [B * heads, 3 d, N]: per head, d channels each of q, k and v over N = H W positions.
-        const at::Tensor qkv = m_qkv->forward(m_norm->forward(x)).reshape({b * m_heads, 3 * d, h * w});
+        const at::Tensor qkv = m_qkv->forward(normalize(m_norm, x)).reshape({b * m_heads, 3 * d, h * w});
         const std::vector<at::Tensor> parts = qkv.chunk(3, 1);
         const at::Tensor& q = parts[0];
         const at::Tensor& k = parts[1];
@@ -341,7 +348,7 @@ at::Tensor UNetImpl::forward(const at::Tensor& x, const at::Tensor& t)
         h = runBlock(entry, at::cat({h, skips.back()}, 1), emb);
         skips.pop_back();
     }
-    return m_outConv->forward(at::silu(m_outNorm->forward(h)));
+    return m_outConv->forward(at::silu(normalize(m_outNorm, h)));
 }
 
 } // namespace ddpm

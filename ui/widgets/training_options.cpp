@@ -155,7 +155,7 @@ TrainingOptions::TrainingOptions(QWidget* parent)
     m_lr->setRange(0, 1);
     m_lr->setSingleStep(0.0001);
     m_lr->setSpecialValueText(tr("auto"));
-    m_lr->setToolTip(tr("AdamW's peak learning rate, reached after the warm-up; auto: 2e-4 for images, 1e-3 for points."));
+    m_lr->setToolTip(tr("AdamW's peak learning rate, reached after the warm-up; auto: 5e-4 for images, 1e-3 for points."));
     form->addRow(tr("Learning rate:"), m_lr);
     m_warmup = new QSpinBox(this);
     m_warmup->setObjectName(QStringLiteral("warmup"));
@@ -181,6 +181,12 @@ TrainingOptions::TrainingOptions(QWidget* parent)
     m_seed->setRange(0, std::numeric_limits<int>::max());
     m_seed->setToolTip(tr("Seeds the net, the data order and every noise draw: the same seed trains the same run."));
     form->addRow(tr("Seed:"), m_seed);
+    m_precision = addCombo(QStringLiteral("precision"), {QStringLiteral("fp32"), QStringLiteral("bf16")},
+                           tr("fp32: every step in float32.\n"
+                              "bf16: the forward pass's convolutions and matrix products in bfloat16 (autocast);\n"
+                              "norms and the loss stay float32. About 1.6x faster for the cifar10 preset on CPUs\n"
+                              "with AVX512-BF16 or AMX, no faster for tiny; slower on CPUs without them."));
+    form->addRow(tr("Precision:"), m_precision);
 
     // Run
     column->addWidget(group(tr("Run"), this, form));
@@ -338,6 +344,7 @@ TrainingSettings TrainingOptions::settings() const
     c.gradClip = m_gradClip->value();
     c.emaDecay = m_ema->value();
     c.seed = static_cast<std::uint64_t>(m_seed->value());
+    c.precision = m_precision->currentText().toStdString();
     c.steps = m_trainSteps->value();
     c.sampleEvery = m_sampleEvery->value();
     c.sampleCount = m_sampleCount->value();
@@ -377,6 +384,7 @@ void TrainingOptions::setSettings(const TrainingSettings& settings)
         m_gradClip->setValue(c.gradClip);
         m_ema->setValue(c.emaDecay);
         m_seed->setValue(static_cast<int>(std::min<std::uint64_t>(c.seed, std::numeric_limits<int>::max())));
+        selectText(m_precision, QString::fromStdString(c.precision));
         m_trainSteps->setValue(static_cast<int>(std::min<long long>(c.steps, 1000000000)));
         m_sampleEvery->setValue(static_cast<int>(std::min<long long>(c.sampleEvery, 1000000000)));
         m_sampleCount->setValue(c.sampleCount);

@@ -72,6 +72,7 @@ private:
     QDoubleSpinBox* m_gradClip = nullptr;
     QDoubleSpinBox* m_ema = nullptr;
     QSpinBox* m_seed = nullptr;
+    QComboBox* m_precision = nullptr;
     QSpinBox* m_trainSteps = nullptr;
     QSpinBox* m_sampleEvery = nullptr;
     QSpinBox* m_sampleCount = nullptr;

@@ -31,6 +31,7 @@ struct TrainConfig {
     std::uint64_t seed = 0;
     int threads = 0;                      ///< torch intra-op threads; 0 = probe (not stored as a result)
     std::string device = "auto";          ///< auto | cpu | cuda
+    std::string precision = "fp32";       ///< fp32 | bf16 (autocast of the forward pass; losses stay fp32)
     long long checkpointEvery = 1000;
     int keep = 3;                         ///< checkpoints kept
     long long sampleEvery = 2000;         ///< EMA sample grid every N steps (0 = never)
