@@ -12,6 +12,7 @@
 #include "ddpm/error.h"
 #include "ddpm/flat_adamw.h"
 #include "ddpm/network_model.h"
+#include "ddpm/oracle_model.h"
 #include "ddpm/schedule.h"
 
 namespace ddpm {
@@ -75,10 +76,13 @@ std::unique_ptr<DenoiseModel> modelFromCheckpoint(const CheckpointFile& file, co
 
 } // namespace
 
-std::unique_ptr<DenoiseModel> makeModel(const std::string& spec, bool raw)
+std::unique_ptr<DenoiseModel> makeModel(const std::string& spec, bool raw, const NoiseSchedule* oracleSchedule)
 {
     if (spec == "zero")
         return std::make_unique<ZeroNoiseModel>();
+    if (spec.rfind("oracle:", 0) == 0)
+        return makeOracleModel(spec.substr(7), oracleSchedule != nullptr ? *oracleSchedule
+                                                                         : NoiseSchedule::fromName("linear", 1000));
     if (spec.empty())
         throw Error("model spec is empty; use \"zero\" (the baseline that predicts no noise), a checkpoint or a run directory");
 

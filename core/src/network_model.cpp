@@ -46,9 +46,17 @@ Network wrap(const Holder& net, const ModelConfig& config)
 Network buildNetwork(const ModelConfig& config)
 {
     config.validate();
-    if (config.kind == ModelConfig::Kind::UNet)
-        return wrap(UNet(config.unet), config);
-    return wrap(MLP(config.mlp), config);
+    Network net = config.kind == ModelConfig::Kind::UNet ? wrap(UNet(config.unet), config) : wrap(MLP(config.mlp), config);
+    net.built = true;
+    return net;
+}
+
+std::vector<std::int64_t> NetworkModel::itemShape() const
+{
+    if (!m_network.built) return {};
+    const ModelConfig& c = m_network.config;
+    if (c.kind == ModelConfig::Kind::UNet) return {c.unet.inChannels, c.unet.imageSize, c.unet.imageSize};
+    return {c.mlp.dims};
 }
 
 NetworkModel::NetworkModel(Network network, Parameterization param, std::string name,

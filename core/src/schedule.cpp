@@ -253,7 +253,29 @@ NoiseSchedule NoiseSchedule::fromBetas(std::vector<double> betas, std::string na
                     formatDouble(betas[static_cast<std::size_t>(bad)]) +
                     "; every beta must be in (0, 1)");
     if (zeroTerminalSnr) betas = rescaleZeroTerminalSnr(betas);
+    return tabulate(betas, std::move(name), zeroTerminalSnr);
+}
 
+NoiseSchedule NoiseSchedule::fromAlphaBars(const std::vector<double>& alphaBars, std::string name)
+{
+    checkSteps(static_cast<long>(alphaBars.size()), "schedule of '" + name + "' has");
+    std::vector<double> betas;
+    betas.reserve(alphaBars.size());
+    double previous = 1.0;
+    for (std::size_t i = 0; i < alphaBars.size(); ++i) {
+        const double ab = alphaBars[i];
+        const bool terminalZero = ab == 0.0 && i + 1 == alphaBars.size() && i > 0;
+        if (!(ab < previous && (ab > 0.0 || terminalZero)))
+            throw Error("schedule '" + name + "': alpha_bar at t = " + std::to_string(i + 1) + " is " + formatDouble(ab)
+                        + "; alpha_bar must fall strictly within (0, 1), reaching 0 only at t = T");
+        betas.push_back(terminalZero ? 1.0 : 1.0 - ab / previous);
+        previous = ab;
+    }
+    return tabulate(betas, std::move(name), alphaBars.back() == 0.0);
+}
+
+NoiseSchedule NoiseSchedule::tabulate(const std::vector<double>& betas, std::string name, bool zeroTerminalSnr)
+{
     const std::size_t T = betas.size();
     NoiseSchedule s;
     s.m_name = std::move(name);

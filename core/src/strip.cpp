@@ -96,4 +96,31 @@ Image composeStrip(const std::vector<Image>& tiles, const std::vector<std::strin
     return strip;
 }
 
+Image stackVertically(const std::vector<Image>& rows)
+{
+    if (rows.empty())
+        throw Error("cannot stack no images");
+    int width = 0, height = 0;
+    for (const Image& r : rows) {
+        if (r.empty() || r.channels != rows.front().channels)
+            throw Error("stacked images must be non-empty and share a channel count");
+        width = std::max(width, r.width);
+        height += r.height;
+    }
+    const int type = CV_8UC(rows.front().channels);
+    cv::Mat canvas(height, width, type, cv::Scalar::all(255));
+    int y = 0;
+    for (const Image& r : rows) {
+        const cv::Mat m(r.height, r.width, type, const_cast<std::uint8_t*>(r.pixels.data()));
+        m.copyTo(canvas(cv::Rect(0, y, r.width, r.height)));
+        y += r.height;
+    }
+    Image out;
+    out.width = canvas.cols;
+    out.height = canvas.rows;
+    out.channels = rows.front().channels;
+    out.pixels.assign(canvas.datastart, canvas.dataend);
+    return out;
+}
+
 } // namespace ddpm

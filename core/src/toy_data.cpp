@@ -66,9 +66,12 @@ at::Tensor moons(const at::Tensor& z)
 
 /// Eight N(c_k, 0.1^2 I) blobs with centres c_k = r (cos k pi/4, sin k pi/4), k = 0..7 equally
 /// likely; r^2 = 2 (1 - 0.1^2) makes each coordinate's variance r^2/2 + 0.1^2 = 1 exactly.
+/// Eight Gaussians of this std on a ring of radius sqrt(2 (1 - std^2)): unit variance per coordinate.
+constexpr double kGaussians8Std = 0.1;
+
 at::Tensor gaussians8(const at::Tensor& z)
 {
-    const double sigma = 0.1;
+    const double sigma = kGaussians8Std;
     const double r = std::sqrt(2.0 * (1.0 - sigma * sigma));
     const at::Tensor k = at::clamp(at::floor(8.0 * uniformFromNormal(z.select(1, 0))), 0.0, 7.0);
     const at::Tensor angle = k * (kPi / 4.0);
@@ -143,6 +146,14 @@ at::Tensor makeToyData(const std::string& name, std::int64_t n, std::uint64_t se
     Rng rng(seed);
     const at::Tensor z = rng.normal({ n, 4 }).to(at::kDouble);
     return make(z);
+}
+
+ToyMixture gaussians8Mixture()
+{
+    const double sigma = kGaussians8Std;
+    const double r = std::sqrt(2.0 * (1.0 - sigma * sigma));
+    const at::Tensor angle = at::arange(8, at::kDouble) * (kPi / 4.0);
+    return ToyMixture{at::stack({r * at::cos(angle), r * at::sin(angle)}, 1), sigma};
 }
 
 } // namespace ddpm

@@ -21,4 +21,12 @@ constexpr std::int64_t kMaxToyPoints = 10'000'000;
 /// the same points. Throws ddpm::Error for an unknown name or n outside 1..kMaxToyPoints.
 at::Tensor makeToyData(const std::string& name, std::int64_t n, std::uint64_t seed);
 
+/// toy:gaussians8 as the exact distribution it is drawn from: eight equally likely isotropic
+/// Gaussians with these means ([8, 2], on a ring) and this standard deviation per coordinate.
+struct ToyMixture {
+    at::Tensor means;
+    double std = 0;
+};
+ToyMixture gaussians8Mixture();
+
 } // namespace ddpm

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <memory>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include <ATen/core/Tensor.h>
 
@@ -24,6 +26,8 @@ public:
     virtual const NoiseSchedule* schedule() const { return nullptr; }
     /// Shown in the GUI and in reports, e.g. "zero (predicts no noise)".
     virtual std::string name() const = 0;
+    /// The shape of one item it denoises ({1, 28, 28}, {2}), or empty when any shape goes (zero).
+    virtual std::vector<std::int64_t> itemShape() const { return {}; }
 };
 
 /// The baseline that knows nothing: eps_theta = 0 for every input, with a fixed variance.
@@ -38,9 +42,11 @@ private:
     Parameterization m_param;
 };
 
-/// Builds a model from the CLI/GUI spec: "zero", a checkpoint file, or a run directory (its
-/// newest checkpoint that verifies). A checkpoint's EMA weights are used unless raw.
+/// Builds a model from the CLI/GUI spec: "zero", a checkpoint file, a run directory (its
+/// newest checkpoint that verifies) or "oracle:DATA" (oracle_model.h) on oracleSchedule
+/// (default: linear, T = 1000). A checkpoint's EMA weights are used unless raw.
 /// Throws ddpm::Error naming what is wrong with the spec or the file.
-std::unique_ptr<DenoiseModel> makeModel(const std::string& spec, bool raw = false);
+std::unique_ptr<DenoiseModel> makeModel(const std::string& spec, bool raw = false,
+                                        const NoiseSchedule* oracleSchedule = nullptr);
 
 } // namespace ddpm

@@ -26,6 +26,7 @@ struct Network {
     std::shared_ptr<torch::nn::Module> module;
     ForwardFn forward;
     ModelConfig config;   ///< what buildNetwork built (default for a net wrapped by hand)
+    bool built = false;   ///< true when config describes the net (buildNetwork)
 };
 
 /// Builds the net of a validated config on the CPU, parameters from torch's global generator
@@ -46,6 +47,8 @@ public:
     Parameterization parameterization() const override { return m_param; }
     const NoiseSchedule* schedule() const override { return m_schedule ? &*m_schedule : nullptr; }
     std::string name() const override { return m_name; }
+    /// From the config ({C, S, S} or {D}); empty for a net wrapped by hand.
+    std::vector<std::int64_t> itemShape() const override;
 
     torch::nn::Module& module() { return *m_network.module; }
     /// The architecture (for the item shape a sampler draws).

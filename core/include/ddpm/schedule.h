@@ -47,6 +47,11 @@ public:
     static NoiseSchedule fromBetas(std::vector<double> betas, std::string name = "custom",
                                    bool zeroTerminalSnr = false);
 
+    /// The schedule whose alpha_bar_t are these (t = 1..T): beta_t = 1 - alpha_bar_t / alpha_bar_{t-1}.
+    /// They must fall strictly within (0, 1); alpha_bar_T = 0 makes a zero-terminal-SNR schedule.
+    /// Respacing builds its schedules this way (respacing.h). Throws ddpm::Error otherwise.
+    static NoiseSchedule fromAlphaBars(const std::vector<double>& alphaBars, std::string name);
+
     /// Reads a custom schedule file: one beta per line; blank lines and lines starting
     /// with '#' ignored. Throws ddpm::Error naming the file and line on any bad value.
     static std::vector<double> readBetaFile(const std::string& path);
@@ -68,6 +73,8 @@ public:
 
 private:
     NoiseSchedule() = default;
+    /// Every table from betas already checked (and rescaled).
+    static NoiseSchedule tabulate(const std::vector<double>& betas, std::string name, bool zeroTerminalSnr);
     std::string m_name;
     bool m_zeroTerminalSnr = false;
     std::vector<std::vector<double>> m_tables; // indexed by Quantity

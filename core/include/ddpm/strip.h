@@ -31,4 +31,8 @@ StripLayout stripLayout(int tileWidth, int tileHeight, int tileCount, const std:
 /// Throws ddpm::Error on empty input or mismatched tiles.
 Image composeStrip(const std::vector<Image>& tiles, const std::vector<std::string>& labels);
 
+/// Strips (or any images of one channel count) one above the other, left-aligned on white.
+/// Throws ddpm::Error for no images or mixed channel counts.
+Image stackVertically(const std::vector<Image>& rows);
+
 } // namespace ddpm

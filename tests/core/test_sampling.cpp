@@ -1,0 +1,297 @@
+// Sampling: respacing against improved DDPM's and diffusers' steps, DDIM against DDPM, the
+// oracle denoiser's closed form, and both samplers with the oracle reproducing gaussians8.
+#include <QtTest>
+
+#include <cmath>
+#include <vector>
+
+#include <ATen/ATen.h>
+
+#include "ddpm/diffusion.h"
+#include "ddpm/error.h"
+#include "ddpm/model.h"
+#include "ddpm/oracle_model.h"
+#include "ddpm/respacing.h"
+#include "ddpm/rng.h"
+#include "ddpm/runtime.h"
+#include "ddpm/sampler.h"
+#include "ddpm/sampling_plan.h"
+#include "ddpm/schedule.h"
+
+Q_DECLARE_METATYPE(std::vector<int>)
+
+namespace {
+
+/// A deterministic stand-in: eps_theta(x_t, t) = 0.3 x_t + t / 1000 (nothing learned, but
+/// every step's output depends on both inputs).
+class AffineModel final : public ddpm::DenoiseModel {
+public:
+    at::Tensor predict(const at::Tensor& xt, const at::Tensor& t) override
+    {
+        std::vector<std::int64_t> shape(static_cast<std::size_t>(xt.dim()), 1);
+        shape[0] = xt.size(0);
+        return 0.3 * xt + t.to(xt.scalar_type()).view(shape) / 1000.0;
+    }
+    ddpm::Parameterization parameterization() const override { return {}; }
+    std::string name() const override { return "affine stand-in"; }
+};
+
+struct ModeStats {
+    std::vector<int> counts;
+    double spread = 0;   // RMS distance to the nearest mean, per coordinate
+};
+
+ModeStats modeStats(const at::Tensor& points, const at::Tensor& means)
+{
+    const at::Tensor p = points.to(at::kDouble);
+    const at::Tensor d2 = (p.unsqueeze(1) - means.unsqueeze(0)).square().sum(2); // [N, K]
+    const auto [best, nearest] = d2.min(1);
+    ModeStats s;
+    for (std::int64_t k = 0; k < means.size(0); ++k) s.counts.push_back(static_cast<int>((nearest == k).sum().item<std::int64_t>()));
+    s.spread = std::sqrt(best.mean().item<double>() / 2.0);
+    return s;
+}
+
+} // namespace
+
+class TestSampling : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { ddpm::setThreadCount(1); }
+    void spacings_data();
+    void spacings();
+    void badSpacingsAreRefused();
+    void respacedScheduleKeepsMarginals();
+    void respacedModelCallsTheOriginalSteps();
+    void ddimWithEtaOneIsDdpmWithPosteriorVariance();
+    void ddimWithEtaZeroIsDeterministic();
+    void clippingBoundsPredictedX0();
+    void oracleMatchesTheClosedForm();
+    void samplersWithTheOracleReproduceGaussians8_data();
+    void samplersWithTheOracleReproduceGaussians8();
+    void planRefusesMismatchedChoices();
+};
+
+void TestSampling::spacings_data()
+{
+    QTest::addColumn<int>("steps");
+    QTest::addColumn<QString>("spacing");
+    QTest::addColumn<std::vector<int>>("expected");
+    // By hand from improved DDPM's space_timesteps and diffusers' schedulers (0-based there, +1 here).
+    QTest::newRow("all") << 5 << "" << std::vector<int>{1, 2, 3, 4, 5};
+    QTest::newRow("count rounds half to even") << 10 << "3" << std::vector<int>{1, 5, 10};   // 0, round(4.5) = 4, 9
+    QTest::newRow("sections") << 10 << "2,3" << std::vector<int>{1, 5, 6, 8, 10};           // 0,4 | 5,7,9
+    QTest::newRow("ddim") << 10 << "ddim5" << std::vector<int>{1, 3, 5, 7, 9};
+    QTest::newRow("ddim50 of 1000") << 1000 << "ddim50" << [] {
+        std::vector<int> v;
+        for (int i = 0; i < 1000; i += 20) v.push_back(i + 1);
+        return v;
+    }();
+    QTest::newRow("leading") << 10 << "leading:4" << std::vector<int>{1, 3, 5, 7};
+    QTest::newRow("trailing") << 10 << "trailing:4" << std::vector<int>{2, 5, 8, 10};     // round(10, 7.5, 5, 2.5) - 1
+    QTest::newRow("linspace") << 10 << "linspace:4" << std::vector<int>{1, 4, 7, 10};
+    QTest::newRow("one step") << 10 << "1" << std::vector<int>{1};
+}
+
+void TestSampling::spacings()
+{
+    QFETCH(int, steps);
+    QFETCH(QString, spacing);
+    QFETCH(std::vector<int>, expected);
+    QCOMPARE(ddpm::spacedTimesteps(steps, spacing.toStdString()), expected);
+}
+
+void TestSampling::badSpacingsAreRefused()
+{
+    for (const char* bad : {"0", "11", "ddim7", "leading:0", "abc", "3,", "trailing:x", "20,20", "-3"})
+        QVERIFY_EXCEPTION_THROWN(ddpm::spacedTimesteps(10, bad), ddpm::Error);
+}
+
+void TestSampling::respacedScheduleKeepsMarginals()
+{
+    for (bool zeroTerminal : {false, true}) {
+        const ddpm::NoiseSchedule base = ddpm::NoiseSchedule::fromName("cosine", 1000, zeroTerminal);
+        const std::vector<int> kept = ddpm::spacedTimesteps(1000, "trailing:50");
+        const ddpm::NoiseSchedule r = ddpm::respaceSchedule(base, kept);
+        QCOMPARE(r.steps(), 50);
+        QCOMPARE(r.zeroTerminalSnr(), zeroTerminal);
+        for (int k = 1; k <= 50; ++k) {
+            QVERIFY(std::abs(r.alphaBar(k) - base.alphaBar(kept[k - 1])) <= 1e-12);
+            QVERIFY(r.beta(k) > 0 && r.beta(k) <= 1);
+        }
+        QCOMPARE(r.alphaBar(50) == 0.0, zeroTerminal);
+    }
+}
+
+void TestSampling::respacedModelCallsTheOriginalSteps()
+{
+    class Recorder final : public ddpm::DenoiseModel {
+    public:
+        at::Tensor predict(const at::Tensor& xt, const at::Tensor& t) override
+        {
+            seen = t.clone();
+            return at::zeros_like(xt);
+        }
+        ddpm::Parameterization parameterization() const override { return {}; }
+        std::string name() const override { return "recorder"; }
+        at::Tensor seen;
+    } inner;
+    const ddpm::NoiseSchedule base = ddpm::NoiseSchedule::fromName("linear", 100);
+    ddpm::RespacedModel model(inner, base, ddpm::spacedTimesteps(100, "ddim10"));
+    model.predict(at::zeros({3, 2}), at::tensor(std::vector<std::int64_t>{1, 5, 10}, at::kLong));
+    QCOMPARE(inner.seen[0].item<std::int64_t>(), 1);
+    QCOMPARE(inner.seen[1].item<std::int64_t>(), 41);
+    QCOMPARE(inner.seen[2].item<std::int64_t>(), 91);
+    QVERIFY_EXCEPTION_THROWN(model.predict(at::zeros({1, 2}), at::tensor(std::vector<std::int64_t>{11}, at::kLong)),
+                             ddpm::Error);
+}
+
+void TestSampling::ddimWithEtaOneIsDdpmWithPosteriorVariance()
+{
+    // With eta = 1 on every step, DDIM's sigma_t^2 is beta~_t and its mean is the posterior
+    // mean, so from the same x_t and the same noise draw both samplers give the same x_{t-1}.
+    const ddpm::Diffusion d(ddpm::NoiseSchedule::fromName("linear", 200));
+    AffineModel model;
+    ddpm::SamplerOptions options;
+    options.variance = ddpm::VarianceKind::Small;
+    options.clipDenoised = false;
+    ddpm::DdpmSampler ddpm(d, model, options);
+    ddpm::DdimSampler ddim(d, model, 1.0, false);
+    ddpm::Rng init(7);
+    const at::Tensor xt = init.normal({64, 1, 4, 4});
+    for (int t : {200, 150, 50, 2, 1}) {
+        ddpm::Rng a(11), b(11);
+        const ddpm::SamplerStep sa = ddpm.step(xt, t, a);
+        const ddpm::SamplerStep sb = ddim.step(xt, t, b);
+        QVERIFY2(at::allclose(sa.xPrev, sb.xPrev, 1e-4, 1e-5), qPrintable(QString("t = %1").arg(t)));
+        QVERIFY(at::allclose(sa.x0Pred, sb.x0Pred, 1e-5, 1e-6));
+    }
+}
+
+void TestSampling::ddimWithEtaZeroIsDeterministic()
+{
+    const ddpm::Diffusion d(ddpm::NoiseSchedule::fromName("cosine", 50));
+    AffineModel model;
+    ddpm::DdimSampler ddim(d, model, 0.0, false);
+    ddpm::Rng a(1), b(2);
+    const at::Tensor xt = ddpm::Rng(3).normal({8, 2});
+    QVERIFY(at::equal(ddim.step(xt, 30, a).xPrev, ddim.step(xt, 30, b).xPrev));
+    // The last step lands on the predicted x_0.
+    const ddpm::SamplerStep last = ddim.step(xt, 1, a);
+    QVERIFY(at::allclose(last.xPrev, last.x0Pred));
+    QVERIFY_EXCEPTION_THROWN(ddpm::DdimSampler(d, model, 1.5, false), ddpm::Error);
+    QVERIFY_EXCEPTION_THROWN(ddim.step(xt, 51, a), ddpm::Error);
+}
+
+void TestSampling::clippingBoundsPredictedX0()
+{
+    const ddpm::Diffusion d(ddpm::NoiseSchedule::fromName("linear", 100));
+    AffineModel model;
+    const at::Tensor xt = 5.0 * ddpm::Rng(4).normal({16, 1, 4, 4});
+    for (bool clip : {false, true}) {
+        ddpm::SamplerOptions o;
+        o.clipDenoised = clip;
+        ddpm::DdpmSampler ddpm(d, model, o);
+        ddpm::DdimSampler ddim(d, model, 0.0, clip);
+        ddpm::Rng rng(5);
+        for (ddpm::Sampler* s : std::initializer_list<ddpm::Sampler*>{&ddpm, &ddim}) {
+            const double m = s->step(xt, 10, rng).x0Pred.abs().max().item<double>();
+            QVERIFY2(clip ? m <= 1.0 : m > 1.0, s->describe().c_str());
+        }
+    }
+}
+
+void TestSampling::oracleMatchesTheClosedForm()
+{
+    // Two point masses in 1-D at -1 and +1: E[x_0 | x_t] = tanh(c x_t / (1 - alpha_bar)).
+    const ddpm::NoiseSchedule s = ddpm::NoiseSchedule::fromName("linear", 100);
+    ddpm::OracleModel oracle(at::tensor(std::vector<double>{-1.0, 1.0}).view({2, 1}), 0.0, s, "two points");
+    const at::Tensor xt = at::tensor(std::vector<double>{-0.7, 0.1, 0.4}).view({3, 1}).to(at::kFloat);
+    const at::Tensor t = at::tensor(std::vector<std::int64_t>{10, 50, 90}, at::kLong);
+    const at::Tensor eps = oracle.predict(xt, t);
+    for (int i = 0; i < 3; ++i) {
+        const double ab = s.alphaBar(t[i].item<int>());
+        const double x = xt[i][0].item<double>();
+        const double x0 = std::tanh(std::sqrt(ab) * x / (1 - ab));
+        const double expected = (x - std::sqrt(ab) * x0) / std::sqrt(1 - ab);
+        QVERIFY2(std::abs(eps[i][0].item<double>() - expected) < 1e-5, qPrintable(QString::number(i)));
+    }
+    // One Gaussian N(m, s^2): E[x_0 | x_t] = m + c s^2 / (c^2 s^2 + 1 - ab) (x_t - c m).
+    ddpm::OracleModel gauss(at::tensor(std::vector<double>{0.5}).view({1, 1}), 0.3, s, "one Gaussian");
+    const double ab = s.alphaBar(40), c = std::sqrt(ab);
+    const double x0 = 0.5 + c * 0.09 / (ab * 0.09 + 1 - ab) * (1.2 - c * 0.5);
+    const double e = gauss.predict(at::full({1, 1}, 1.2), at::full({1}, 40, at::kLong))[0][0].item<double>();
+    QVERIFY(std::abs(e - (1.2 - c * x0) / std::sqrt(1 - ab)) < 1e-5);
+    // Close to the data at small t, the oracle names the nearest item.
+    ddpm::OracleModel points(at::tensor(std::vector<double>{0, 0, 3, 3, -2, 1}).view({3, 2}), 0.0, s, "three");
+    const at::Tensor near = at::tensor(std::vector<double>{2.9, 3.05}).view({1, 2}).to(at::kFloat);
+    const at::Tensor e1 = points.predict(near, at::full({1}, 1, at::kLong));
+    ddpm::Diffusion d(s);
+    const at::Tensor x0Hat = d.predictX0FromEps(near, at::full({1}, 1, at::kLong), e1);
+    QVERIFY(at::allclose(x0Hat, at::tensor(std::vector<float>{3, 3}).view({1, 2}), 1e-3, 1e-3));
+    QCOMPARE(points.itemShape(), std::vector<std::int64_t>{2});
+    QVERIFY_EXCEPTION_THROWN(points.predict(at::zeros({1, 3}), at::full({1}, 1, at::kLong)), ddpm::Error);
+}
+
+void TestSampling::samplersWithTheOracleReproduceGaussians8_data()
+{
+    QTest::addColumn<QString>("sampler");
+    QTest::addColumn<QString>("spacing");
+    QTest::addColumn<double>("eta");
+    QTest::newRow("ddpm 1000") << "ddpm" << "" << 0.0;
+    QTest::newRow("ddpm 100") << "ddpm" << "100" << 0.0;
+    QTest::newRow("ddim 50") << "ddim" << "ddim50" << 0.0;
+    QTest::newRow("ddim 50 eta 1") << "ddim" << "trailing:50" << 1.0;
+}
+
+void TestSampling::samplersWithTheOracleReproduceGaussians8()
+{
+    QFETCH(QString, sampler);
+    QFETCH(QString, spacing);
+    QFETCH(double, eta);
+    const ddpm::NoiseSchedule s = ddpm::NoiseSchedule::fromName("linear", 1000);
+    std::unique_ptr<ddpm::DenoiseModel> oracle = ddpm::makeModel("oracle:toy:gaussians8", false, &s);
+    ddpm::SamplingSpec spec;
+    spec.sampler = sampler.toStdString();
+    spec.spacing = spacing.toStdString();
+    spec.eta = eta;
+    ddpm::SamplingPlan plan(*oracle, spec);
+    ddpm::Rng rng(21);
+    const int n = 2400;
+    const at::Tensor x = plan.sampler().sample({n, 2}, rng);
+    const ModeStats m = modeStats(x, at::stack({at::cos(at::arange(8, at::kDouble) * (M_PI / 4)),
+                                                at::sin(at::arange(8, at::kDouble) * (M_PI / 4))}, 1)
+                                         * std::sqrt(2 * 0.99));
+    // Equal shares: 300 each, binomial sd about 16.
+    for (int c : m.counts) QVERIFY2(std::abs(c - n / 8) < 70, qPrintable(QString("mode count %1").arg(c)));
+    // The right spread (0.1 per coordinate); fewer, noisier steps shrink it a little.
+    QVERIFY2(m.spread > 0.07 && m.spread < 0.115, qPrintable(QString("spread %1").arg(m.spread)));
+}
+
+void TestSampling::planRefusesMismatchedChoices()
+{
+    AffineModel model;
+    const ddpm::NoiseSchedule s = ddpm::NoiseSchedule::fromName("linear", 100);
+    ddpm::SamplingSpec spec;
+    QVERIFY_EXCEPTION_THROWN(ddpm::SamplingPlan(model, spec), ddpm::Error);   // no schedule anywhere
+    spec.sampler = "euler";
+    QVERIFY_EXCEPTION_THROWN(ddpm::SamplingPlan(model, spec, &s), ddpm::Error);
+    spec.sampler = "ddpm";
+    spec.eta = 0.5;
+    QVERIFY_EXCEPTION_THROWN(ddpm::SamplingPlan(model, spec, &s), ddpm::Error);
+    spec.sampler = "ddim";
+    spec.variance = ddpm::VarianceKind::Large;
+    QVERIFY_EXCEPTION_THROWN(ddpm::SamplingPlan(model, spec, &s), ddpm::Error);
+    spec.variance.reset();
+    spec.spacing = "ddim30";
+    QVERIFY_EXCEPTION_THROWN(ddpm::SamplingPlan(model, spec, &s), ddpm::Error);
+    spec.spacing = "25";
+    ddpm::SamplingPlan plan(model, spec, &s);
+    QCOMPARE(plan.steps(), 25);
+    QCOMPARE(plan.timesteps().back(), 100);
+    QCOMPARE(plan.originalSchedule().steps(), 100);
+    QVERIFY(QString::fromStdString(plan.describe()).contains("25 of 100"));
+}
+
+QTEST_APPLESS_MAIN(TestSampling)
+#include "test_sampling.moc"
