@@ -11,6 +11,8 @@ packages=(
   # (without it LibTorch falls back to the slow reference BLAS; the pthread build
   # fights LibTorch's OpenMP threads)
   libtorch-dev libopencv-dev nlohmann-json3-dev zlib1g-dev libopenblas0-openmp
+  # animated GIFs of the reverse chain (videos go through OpenCV's FFmpeg writer)
+  libgif-dev
   # CLI
   libcli11-dev
   # GUI and tests: Qt 6 Widgets/Test, QCustomPlot for Qt 6, platform plugins

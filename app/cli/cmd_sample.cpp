@@ -13,6 +13,7 @@
 #include <ATen/ATen.h>
 
 #include "cli_common.h"
+#include "ddpm/animation.h"
 #include "ddpm/error.h"
 #include "ddpm/image_tensor.h"
 #include "ddpm/model.h"
@@ -22,6 +23,7 @@
 #include "ddpm/sampling_plan.h"
 #include "ddpm/schedule.h"
 #include "ddpm/strip.h"
+#include "ddpm/trajectory.h"
 #include "progress_line.h"
 
 namespace ddpm::cli {
@@ -44,6 +46,8 @@ struct SampleArgs {
     std::string out;
     std::string strip;
     int stripColumns = 8;
+    std::string trajectory;
+    double fps = 20;
     std::string schedule = "linear";   // for models without their own (oracle, zero)
     int diffusionSteps = 1000;
     bool scheduleGiven = false;
@@ -98,6 +102,47 @@ void writeImageDirectory(const std::string& dir, const at::Tensor& x)
     }
 }
 
+/// Frames kept for --strip and --trajectory: up to 512 MiB (T = 1000 of 64 images 28 x 28 fit).
+constexpr std::size_t kTrajectoryBudget = std::size_t(512) << 20;
+/// Most frames an animation shows of the chain (then the final sample is held for a second).
+constexpr int kAnimationFrames = 100;
+
+/// Stored 8-bit images [N, C, H, W] back to [-1, 1] floats for the picture helpers.
+at::Tensor fromBytes(const at::Tensor& bytes)
+{
+    return bytes.to(at::kFloat) / 127.5 - 1.0;
+}
+
+void writeStrip(Trajectory& chain, Sampler& sampler, const SampleArgs& args)
+{
+    std::vector<Image> xtTiles, x0Tiles;
+    std::vector<std::string> labels;
+    for (int k : stripSteps(chain.chainSteps(), args.stripColumns)) {
+        const TrajectoryFrame f = chain.frameAt(k, sampler);
+        xtTiles.push_back(sampleGrid(fromBytes(f.xt.narrow(0, 0, 1)), 112));
+        x0Tiles.push_back(sampleGrid(fromBytes(f.x0.narrow(0, 0, 1)), 112));
+        labels.push_back("t = " + std::to_string(f.t));
+    }
+    const std::vector<std::string> below(labels.size(), "predicted x0");
+    savePng(stackVertically({composeStrip(xtTiles, labels), composeStrip(x0Tiles, below)}), args.strip);
+}
+
+void writeTrajectory(const Trajectory& chain, const std::string& path, double fps)
+{
+    const std::vector<TrajectoryFrame>& frames = chain.frames();
+    const std::size_t every = (frames.size() + kAnimationFrames - 1) / kAnimationFrames;
+    std::vector<Image> pictures;
+    const at::Tensor& final = chain.samples();
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        if (i % every != 0 && i + 1 != frames.size()) continue;
+        const TrajectoryFrame& f = frames[i];
+        const Image picture = chain.images() ? sampleGrid(fromBytes(f.xt)) : scatterPlot(f.xt, final, 384);
+        pictures.push_back(composeStrip({picture}, {f.step == 0 ? std::string("x_0 (the samples)") : "t = " + std::to_string(f.t)}));
+    }
+    for (int hold = 1; hold < static_cast<int>(std::lround(fps)); ++hold) pictures.push_back(pictures.back());
+    writeAnimation(pictures, path, fps);
+}
+
 void runSample(const SampleArgs& args)
 {
     if (args.out.empty())
@@ -109,6 +154,8 @@ void runSample(const SampleArgs& args)
     if (!toDir && !toCsv && !endsWith(out, ".png"))
         throw UsageError{"--out " + args.out + " must end in .png (a grid) or .csv (points), or name a directory (ending in /)"};
     if (!args.strip.empty()) requireExtension("--strip", args.strip, ".png");
+    if (!args.trajectory.empty() && !isAnimationPath(args.trajectory))
+        throw UsageError{"--trajectory " + args.trajectory + " must end in .gif, .mp4 or .webm"};
     if (args.etaGiven && args.sampler != "ddim")
         throw UsageError{"--eta is DDIM's; add --sampler ddim (DDPM's noise is set by --variance)"};
     if (!args.variance.empty() && args.sampler == "ddim")
@@ -142,23 +189,16 @@ void runSample(const SampleArgs& args)
     shape.insert(shape.end(), item.begin(), item.end());
     Sampler& sampler = plan.sampler();
     Rng rng(args.seed);
-    at::Tensor x = sampler.initialNoise(shape, rng);
-    const int k = plan.steps();
-    const std::vector<int> keep = args.strip.empty() ? std::vector<int>{} : stripSteps(k, args.stripColumns);
-    std::vector<Image> xtTiles, x0Tiles;
-    std::vector<std::string> labels;
     ProgressLine progress("sampling", "step");
-    const ProgressFn report = progress.callback();
-    if (report) report(0, k);
-    for (int t = k; t >= 1; --t) {
-        SamplerStep s = sampler.step(x, t, rng);
-        if (std::find(keep.begin(), keep.end(), t) != keep.end()) {
-            xtTiles.push_back(sampleGrid(x.narrow(0, 0, 1), 112));
-            x0Tiles.push_back(sampleGrid(s.x0Pred.narrow(0, 0, 1).clamp(-1, 1), 112));
-            labels.push_back("t = " + std::to_string(plan.timesteps()[t - 1]));
-        }
-        x = std::move(s.xPrev);
-        if (report) report(k - t + 1, k);
+    at::Tensor x;
+    if (args.strip.empty() && args.trajectory.empty()) {
+        x = sampler.sample(shape, rng, progress.callback());
+    } else {
+        Trajectory chain(args.n, item, plan.timesteps(), kTrajectoryBudget);
+        chain.run(sampler, rng, progress.callback());
+        x = chain.samples();
+        if (!args.strip.empty()) writeStrip(chain, sampler, args);
+        if (!args.trajectory.empty()) writeTrajectory(chain, args.trajectory, args.fps);
     }
 
     if (toCsv) {
@@ -167,10 +207,6 @@ void runSample(const SampleArgs& args)
         writeImageDirectory(args.out, x);
     } else {
         savePng(sampleGrid(x), args.out);
-    }
-    if (!args.strip.empty()) {
-        const std::vector<std::string> below(labels.size(), "predicted x0");
-        savePng(stackVertically({composeStrip(xtTiles, labels), composeStrip(x0Tiles, below)}), args.strip);
     }
 }
 
@@ -198,6 +234,9 @@ void addSampleCommand(CLI::App& app)
     addSeedOption(*sub, o->seed, "Seed of x_T and every step's noise");
     sub->add_option("--out", o->out, "FILE.png (a grid), DIR/ (00000.png, 00001.png, ...) or FILE.csv (2-D models: x,y)");
     sub->add_option("--strip", o->strip, "Also write a PNG strip of the first sample's chain: x_t above the predicted x_0");
+    sub->add_option("--trajectory", o->trajectory, "Also write the chain as an animation: FILE.gif, FILE.mp4 or FILE.webm"
+                                                   " (x_t of every sample, or the 2-D particles)");
+    sub->add_option("--fps", o->fps, "Frames per second of --trajectory")->transform(numberIn(0.5, 100))->default_val(o->fps);
     sub->add_option("--strip-columns", o->stripColumns, "Chain steps in the strip")->transform(integerIn(2, 64))
         ->default_val(o->stripColumns);
     auto* schedule = sub->add_option("--schedule", o->schedule, "For oracle:DATA: the noise schedule (default linear)");

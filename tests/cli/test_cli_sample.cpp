@@ -38,6 +38,7 @@ const std::vector<BadCase>& badCases()
         {"points as png", {"--model", "oracle:toy:gaussians8", "--out", "@DIR@/p.png"}, "FILE.csv"},
         {"images as csv", {"--model", "oracle:image:@IMAGE@", "--out", "@DIR@/p.csv"}, "FILE.png"},
         {"unknown oracle data", {"--model", "oracle:toy:spirals", "--out", "@DIR@/p.csv"}, "spirals"},
+        {"trajectory not animation", {"--model", "oracle:toy:gaussians8", "--trajectory", "@DIR@/t.avi", "--out", "@DIR@/p.csv"}, ".gif"},
         {"bad out", {"--model", "oracle:toy:gaussians8", "--out", "@DIR@/p.txt"}, ".png"},
         {"missing checkpoint", {"--model", "@DIR@/none.ckpt", "--out", "@DIR@/p.csv"}, "none.ckpt"},
     };
@@ -143,6 +144,17 @@ void TestCliSample::oracleOfOneImageReproducesIt()
     // The strip: 5 columns of x_t above 5 of the predicted x_0.
     const ddpm::Image s = ddpm::loadImage(strip.toStdString());
     QVERIFY2(s.width > 5 * 112 && s.height > 2 * 112, qPrintable(QString("%1 x %2").arg(s.width).arg(s.height)));
+    // The chain as an animated GIF.
+    const QString gif = m_dir.filePath("chain.gif");
+    r = runCli({"sample", "--model", "oracle:image:" + m_image, "--n", "2", "--steps", "30", "--threads", "1",
+                "--out", m_dir.filePath("two.png"), "--trajectory", gif, "--fps", "10"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    QFile animation(gif);
+    QVERIFY(animation.open(QIODevice::ReadOnly));
+    const QByteArray bytes = animation.readAll();
+    QVERIFY(bytes.startsWith("GIF89a"));
+    QVERIFY(bytes.contains("NETSCAPE2.0"));
+    QVERIFY(bytes.endsWith(";"));
     const QString grid = m_dir.filePath("grid.png");
     r = runCli({"sample", "--model", "oracle:image:" + m_image, "--n", "4", "--threads", "1", "--steps", "10", "--out", grid});
     QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));

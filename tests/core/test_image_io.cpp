@@ -16,6 +16,10 @@
 
 #include <sys/stat.h>
 
+#include <gif_lib.h>
+#include <opencv2/videoio.hpp>
+
+#include "ddpm/animation.h"
 #include "ddpm/atomic_file.h"
 #include "ddpm/error.h"
 #include "ddpm/image.h"
@@ -72,6 +76,8 @@ class TestImageIo : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void animationsRoundTrip();
+    void badAnimationsAreRefused();
     void rgbPngDecodes()
     {
         const Image image = ddpm::loadImage(fixture("rgb_8x6.png"));
@@ -469,6 +475,84 @@ private Q_SLOTS:
         QVERIFY(errorOf([] { ddpm::composeStrip({makeImage(8, 8, 3)}, {"a", "b"}); }).contains("label"));
     }
 };
+
+namespace {
+
+/// n gray frames of 9 x 7 whose pixels encode (frame, x, y).
+std::vector<ddpm::Image> grayFrames(int n)
+{
+    std::vector<ddpm::Image> frames;
+    for (int f = 0; f < n; ++f) {
+        ddpm::Image im;
+        im.width = 9;
+        im.height = 7;
+        im.channels = 1;
+        for (int y = 0; y < 7; ++y)
+            for (int x = 0; x < 9; ++x) im.pixels.push_back(static_cast<std::uint8_t>((f * 50 + x * 20 + y * 3) % 256));
+        frames.push_back(im);
+    }
+    return frames;
+}
+
+} // namespace
+
+void TestImageIo::animationsRoundTrip()
+{
+    QTemporaryDir dir;
+    const std::vector<ddpm::Image> frames = grayFrames(5);
+    // GIF: every frame back, exactly (gray uses a 256-gray palette).
+    const std::string gif = dir.filePath("chain.gif").toStdString();
+    ddpm::writeAnimation(frames, gif, 10);
+    int error = 0;
+    GifFileType* g = DGifOpenFileName(gif.c_str(), &error);
+    QVERIFY(g != nullptr);
+    QCOMPARE(DGifSlurp(g), GIF_OK);
+    QCOMPARE(g->ImageCount, 5);
+    QCOMPARE(g->SWidth, 9);
+    QCOMPARE(g->SHeight, 7);
+    for (int f = 0; f < 5; ++f) {
+        const SavedImage& im = g->SavedImages[f];
+        const ColorMapObject* map = im.ImageDesc.ColorMap ? im.ImageDesc.ColorMap : g->SColorMap;
+        for (int i = 0; i < 63; ++i)
+            QCOMPARE(int(map->Colors[im.RasterBits[i]].Red), int(frames[static_cast<std::size_t>(f)].pixels[static_cast<std::size_t>(i)]));
+        GraphicsControlBlock gcb;
+        QCOMPARE(DGifSavedExtensionToGCB(g, f, &gcb), GIF_OK);
+        QCOMPARE(gcb.DelayTime, 10);
+    }
+    DGifCloseFile(g, &error);
+    // Videos: readable, every frame, padded to even sizes.
+    for (const char* name : {"chain.mp4", "chain.webm"}) {
+        const std::string path = dir.filePath(name).toStdString();
+        ddpm::writeAnimation(frames, path, 10);
+        cv::VideoCapture in(path, cv::CAP_FFMPEG);
+        QVERIFY2(in.isOpened(), name);
+        int count = 0;
+        cv::Mat m;
+        while (in.read(m)) {
+            QCOMPARE(m.cols, 10);
+            QCOMPARE(m.rows, 8);
+            ++count;
+        }
+        QCOMPARE(count, 5);
+    }
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), (QStringList{"chain.gif", "chain.mp4", "chain.webm"}));
+}
+
+void TestImageIo::badAnimationsAreRefused()
+{
+    QTemporaryDir dir;
+    const std::vector<ddpm::Image> frames = grayFrames(2);
+    QVERIFY_EXCEPTION_THROWN(ddpm::writeAnimation(frames, dir.filePath("a.avi").toStdString(), 10), ddpm::Error);
+    QVERIFY_EXCEPTION_THROWN(ddpm::writeAnimation({}, dir.filePath("a.gif").toStdString(), 10), ddpm::Error);
+    QVERIFY_EXCEPTION_THROWN(ddpm::writeAnimation(frames, dir.filePath("a.gif").toStdString(), 0), ddpm::Error);
+    std::vector<ddpm::Image> mixed = frames;
+    mixed[1].channels = 3;
+    mixed[1].pixels.resize(mixed[1].pixels.size() * 3);
+    QVERIFY_EXCEPTION_THROWN(ddpm::writeAnimation(mixed, dir.filePath("a.gif").toStdString(), 10), ddpm::Error);
+    QVERIFY_EXCEPTION_THROWN(ddpm::writeAnimation(frames, dir.filePath("missing/a.gif").toStdString(), 10), ddpm::Error);
+    QVERIFY(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).isEmpty());
+    QVERIFY(ddpm::isAnimationPath("X.GIF") && ddpm::isAnimationPath("a.webm") && !ddpm::isAnimationPath("a.png"));
+}
 
 QTEST_GUILESS_MAIN(TestImageIo)
 #include "test_image_io.moc"

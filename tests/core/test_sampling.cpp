@@ -17,6 +17,7 @@
 #include "ddpm/sampler.h"
 #include "ddpm/sampling_plan.h"
 #include "ddpm/schedule.h"
+#include "ddpm/trajectory.h"
 
 Q_DECLARE_METATYPE(std::vector<int>)
 
@@ -70,6 +71,8 @@ private Q_SLOTS:
     void samplersWithTheOracleReproduceGaussians8_data();
     void samplersWithTheOracleReproduceGaussians8();
     void planRefusesMismatchedChoices();
+    void trajectoryKeepsEveryStepWithinItsBudget();
+    void trajectoryRecomputesBetweenKeyFrames();
 };
 
 void TestSampling::spacings_data()
@@ -291,6 +294,65 @@ void TestSampling::planRefusesMismatchedChoices()
     QCOMPARE(plan.timesteps().back(), 100);
     QCOMPARE(plan.originalSchedule().steps(), 100);
     QVERIFY(QString::fromStdString(plan.describe()).contains("25 of 100"));
+}
+
+void TestSampling::trajectoryKeepsEveryStepWithinItsBudget()
+{
+    // The stated bound: T = 1000 steps of 16 images of 28 x 28 keep every frame in 37.6 MB.
+    QCOMPARE(ddpm::Trajectory::frameBytes(16, {1, 28, 28}) * 1001, std::size_t(3 * 16 * 784 * 1001));
+    const ddpm::Diffusion d(ddpm::NoiseSchedule::fromName("linear", 40));
+    AffineModel model;
+    ddpm::SamplerOptions o;
+    o.clipDenoised = true;
+    ddpm::DdpmSampler sampler(d, model, o);
+    std::vector<int> ts(40);
+    for (int i = 0; i < 40; ++i) ts[static_cast<std::size_t>(i)] = i + 1;
+    ddpm::Trajectory chain(4, {1, 6, 6}, ts);
+    int seen = 0;
+    ddpm::Rng rng(9);
+    chain.run(sampler, rng, {}, nullptr, [&](const ddpm::TrajectoryFrame&) { ++seen; });
+    QCOMPARE(chain.stride(), 1);
+    QCOMPARE(static_cast<int>(chain.frames().size()), 41);
+    QCOMPARE(seen, 41);
+    QCOMPARE(chain.bytes(), ddpm::Trajectory::frameBytes(4, {1, 6, 6}) * 40 + 4 * 36); // the last frame has x_t only
+    const ddpm::TrajectoryFrame& first = chain.frames().front();
+    QCOMPARE(first.step, 40);
+    QCOMPARE(first.t, 40);
+    QCOMPARE(first.xt.scalar_type(), at::kByte);
+    QCOMPARE(first.xt.sizes().vec(), (std::vector<std::int64_t>{4, 1, 6, 6}));
+    QCOMPARE(chain.frames().back().step, 0);
+    // The same seed without a recorder gives the same samples.
+    ddpm::Rng again(9);
+    const at::Tensor x = sampler.sample({4, 1, 6, 6}, again);
+    QVERIFY(at::equal(x, chain.samples()));
+}
+
+void TestSampling::trajectoryRecomputesBetweenKeyFrames()
+{
+    const ddpm::Diffusion d(ddpm::NoiseSchedule::fromName("linear", 60));
+    AffineModel model;
+    ddpm::SamplerOptions o;
+    ddpm::DdpmSampler sampler(d, model, o);
+    std::vector<int> ts(60);
+    for (int i = 0; i < 60; ++i) ts[static_cast<std::size_t>(i)] = i + 1;
+    ddpm::Trajectory full(2, {1, 8, 8}, ts);
+    ddpm::Rng a(3);
+    full.run(sampler, a);
+    // A budget of about ten frames: every k-th step is stored, the rest recomputed.
+    const std::size_t budget = 10 * ddpm::Trajectory::frameBytes(2, {1, 8, 8});
+    ddpm::Trajectory small(2, {1, 8, 8}, ts, budget);
+    ddpm::Rng b(3);
+    small.run(sampler, b);
+    QVERIFY2(small.stride() > 1, qPrintable(QString::number(small.stride())));
+    QVERIFY2(small.bytes() <= budget + 2 * 8192, qPrintable(QString("%1 > %2").arg(small.bytes()).arg(budget)));
+    for (int k : {60, 59, 37, 12, 1, 0}) {
+        const ddpm::TrajectoryFrame want = full.frameAt(k, sampler);
+        const ddpm::TrajectoryFrame got = small.frameAt(k, sampler);
+        QCOMPARE(got.step, k);
+        QVERIFY2(at::equal(got.xt, want.xt), qPrintable(QString("x_t at step %1").arg(k)));
+        if (k > 0) QVERIFY2(at::equal(got.x0, want.x0), qPrintable(QString("x_0 at step %1").arg(k)));
+    }
+    QVERIFY_EXCEPTION_THROWN(small.frameAt(61, sampler), ddpm::Error);
 }
 
 QTEST_APPLESS_MAIN(TestSampling)
