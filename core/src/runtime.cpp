@@ -25,20 +25,23 @@ constexpr int kMaxThreads = 256;
 constexpr int kProbeMaxThreads = 8;
 constexpr int kProbeRounds = 3;
 
-/// Mean seconds per step of work shaped like the networks' non-convolution layers: GroupNorm
-/// and SiLU of [16, 64, 14, 14], then an attention-like batched matrix product, run back to
-/// back for about 20 ms at the current thread count. No convolution on purpose: oneDNN sizes
+/// Mean seconds per step of work shaped like the networks' layers: GroupNorm and SiLU of
+/// [16, 64, 14, 14], an attention-like batched matrix product, and a convolution's matrix
+/// product ([6272, 288] x [288, 64], a 3 x 3 conv of 32 to 64 channels over 8 images of
+/// 28 x 28), run back to back for about 20 ms at the current thread count. No convolution on purpose: oneDNN sizes
 /// its thread team at the process's first convolution and keeps it (seen with Debian's
 /// LibTorch 1.13: a first conv at 1 thread kept every later one at 1, a first at 2 kept them
 /// at 2), so a probe that convolved would fix the count it is meant to measure. The mean, not
 /// the best step: throughput is what counts, and with another process on the cores OpenMP's
 /// barriers stall for whole scheduler slices now and then.
-double secondsPerStep(const at::Tensor& x, const at::Tensor& k)
+double secondsPerStep(const at::Tensor& x, const at::Tensor& k, const at::Tensor& columns, const at::Tensor& filters)
 {
     using Clock = std::chrono::steady_clock;
     auto work = [&] {
         const at::Tensor h = at::silu(at::group_norm(x, 32));
-        return at::bmm(h.reshape({x.size(0), x.size(1), -1}).transpose(1, 2), k);
+        // A 3 x 3 convolution as a matrix product of its im2col columns (what the UNet's convs,
+        // most of a training step, amount to), through the BLAS rather than oneDNN.
+        return at::bmm(h.reshape({x.size(0), x.size(1), -1}).transpose(1, 2), k).sum() + at::mm(columns, filters).sum();
     };
     at::Tensor y = work(); // warm-up: thread pool start, buffers
     int reps = 0;
@@ -76,6 +79,8 @@ int probeThreadCount()
 
     const at::Tensor x = at::randn({16, 64, 14, 14}, at::kFloat);
     const at::Tensor w = at::randn({16, 64, 196}, at::kFloat) * 0.05;
+    const at::Tensor columns = at::randn({6272, 288}, at::kFloat);
+    const at::Tensor filters = at::randn({288, 64}, at::kFloat) * 0.05;
     // Three rounds over every count, keeping each count's best round: a burst of noise in
     // one round does not decide, but a count that is slow every time loses.
     std::vector<double> seconds(maxCount + 1, std::numeric_limits<double>::infinity());
@@ -83,7 +88,7 @@ int probeThreadCount()
         for (int round = 0; round < kProbeRounds; ++round)
             for (int n = 1; n <= maxCount; ++n) {
                 at::set_num_threads(n);
-                seconds[n] = std::min(seconds[n], secondsPerStep(x, w));
+                seconds[n] = std::min(seconds[n], secondsPerStep(x, w, columns, filters));
             }
     } catch (...) {
         at::set_num_threads(before);

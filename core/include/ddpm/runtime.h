@@ -11,8 +11,9 @@ namespace ddpm {
 void setThreadCount(int threads);
 /// Torch's current intra-op thread count.
 int threadCount();
-/// A short timed probe (about 0.3 s at 2 cores): the mean time per step of GroupNorm, SiLU and
-/// an attention-like batched matrix product (the networks' non-convolution work), at 1 thread
+/// A short timed probe (about 0.3 s at 2 cores): the mean time per step of GroupNorm, SiLU, an
+/// attention-like batched matrix product and a convolution's matrix product (im2col columns
+/// times filters, through the BLAS), at 1 thread
 /// and at every count up to the hardware's (at most 8), best of three rounds each; returns the
 /// fastest count, where more threads must be at least 10% faster to win. Leaves the count as it
 /// found it. It runs no convolution: oneDNN fixes its thread team at the process's first one,
