@@ -11,6 +11,7 @@
 #include "ddpm/error.h"
 #include "ddpm/model.h"
 #include "ddpm/oracle_model.h"
+#include "ddpm/paper_figures.h"
 #include "ddpm/respacing.h"
 #include "ddpm/rng.h"
 #include "ddpm/runtime.h"
@@ -73,6 +74,9 @@ private Q_SLOTS:
     void planRefusesMismatchedChoices();
     void trajectoryKeepsEveryStepWithinItsBudget();
     void trajectoryRecomputesBetweenKeyFrames();
+    void samplesSharingXtKeepTheImageAtSmallT();
+    void interpolationEndsAtBothImages();
+    void rateDistortionTradesBitsForError();
 };
 
 void TestSampling::spacings_data()
@@ -353,6 +357,88 @@ void TestSampling::trajectoryRecomputesBetweenKeyFrames()
         if (k > 0) QVERIFY2(at::equal(got.x0, want.x0), qPrintable(QString("x_0 at step %1").arg(k)));
     }
     QVERIFY_EXCEPTION_THROWN(small.frameAt(61, sampler), ddpm::Error);
+}
+
+namespace {
+
+/// Two 4 x 4 gray images, far apart: all -0.8 and a checkerboard of +-0.9.
+at::Tensor twoImages()
+{
+    const at::Tensor a = at::full({1, 1, 4, 4}, -0.8);
+    const at::Tensor b = (at::arange(16).remainder(2) * 1.8 - 0.9).view({1, 1, 4, 4});
+    return at::cat({a, b}, 0).to(at::kFloat);
+}
+
+double distance(const at::Tensor& x, const at::Tensor& y)
+{
+    return (x - y).abs().max().item<double>();
+}
+
+} // namespace
+
+void TestSampling::samplesSharingXtKeepTheImageAtSmallT()
+{
+    // Fig. 7 with the oracle of two images: from an x_t of image A at small t every chain
+    // returns A; from t = T (pure noise) both images come back.
+    const ddpm::NoiseSchedule s = ddpm::NoiseSchedule::fromName("linear", 1000);
+    const at::Tensor images = twoImages();
+    ddpm::OracleModel oracle(images, 0.0, s, "two images");
+    ddpm::SamplingSpec spec;
+    spec.sampler = "ddpm"; // stochastic: DDIM with eta 0 would map one x_t to one sample
+    spec.spacing = "50";
+    ddpm::SamplingPlan plan(oracle, spec);
+    ddpm::Rng rng(2);
+    const std::vector<at::Tensor> out = ddpm::samplesSharingXt(plan.sampler(), images.narrow(0, 0, 1), {5, 50}, 64, rng);
+    QCOMPARE(out.size(), std::size_t(2));
+    for (std::int64_t i = 0; i < 64; ++i) QVERIFY(distance(out[0][i], images[0]) < 1e-3);
+    int a = 0, b = 0;
+    for (std::int64_t i = 0; i < 64; ++i) {
+        a += distance(out[1][i], images[0]) < 1e-2;
+        b += distance(out[1][i], images[1]) < 1e-2;
+    }
+    QCOMPARE(a + b, 64);
+    QVERIFY2(a > 10 && b > 10, qPrintable(QString("%1 A, %2 B").arg(a).arg(b)));
+    QVERIFY_EXCEPTION_THROWN(ddpm::samplesSharingXt(plan.sampler(), images, {5}, 2, rng), ddpm::Error);
+    QVERIFY_EXCEPTION_THROWN(ddpm::samplesSharingXt(plan.sampler(), images.narrow(0, 0, 1), {51}, 2, rng), ddpm::Error);
+}
+
+void TestSampling::interpolationEndsAtBothImages()
+{
+    const ddpm::NoiseSchedule s = ddpm::NoiseSchedule::fromName("linear", 1000);
+    const at::Tensor images = twoImages();
+    ddpm::OracleModel oracle(images, 0.0, s, "two images");
+    ddpm::SamplingSpec spec;
+    spec.sampler = "ddim";
+    spec.spacing = "50";
+    ddpm::SamplingPlan plan(oracle, spec);
+    ddpm::Rng rng(8);
+    const at::Tensor out = ddpm::interpolateThroughXt(plan.sampler(), images.narrow(0, 0, 1), images.narrow(0, 1, 1), 10,
+                                                      {0.0, 0.5, 1.0}, rng);
+    QCOMPARE(out.size(0), 3);
+    QVERIFY(distance(out[0], images[0]) < 1e-3);
+    QVERIFY(distance(out[2], images[1]) < 1e-3);
+}
+
+void TestSampling::rateDistortionTradesBitsForError()
+{
+    const ddpm::Diffusion d(ddpm::NoiseSchedule::fromName("linear", 100));
+    ddpm::ZeroNoiseModel zero;
+    const at::Tensor x0 = twoImages();
+    ddpm::BoundOptions options;
+    const std::vector<ddpm::RateDistortionPoint> rd = ddpm::rateDistortion(d, zero, x0, {1, 100, 50, 10}, options);
+    QCOMPARE(rd.size(), std::size_t(5));
+    QCOMPARE(rd.front().t, 100);
+    QCOMPARE(rd.back().t, 0);
+    const ddpm::BoundResult bound = ddpm::evaluateBound(d, zero, x0, options);
+    QVERIFY(std::abs(rd.front().rateBpd - bound.priorBpd) < 1e-9);         // only x_T sent
+    QVERIFY(std::abs(rd.back().rateBpd - bound.totalBpd) < 1e-9);          // everything sent
+    QCOMPARE(rd.back().distortion, 0.0);
+    for (std::size_t i = 1; i < rd.size(); ++i) {
+        QVERIFY2(rd[i].rateBpd >= rd[i - 1].rateBpd, qPrintable(QString("rate at t = %1").arg(rd[i].t)));
+        QVERIFY2(rd[i].distortion <= rd[i - 1].distortion + 1e-6, qPrintable(QString("distortion at t = %1").arg(rd[i].t)));
+    }
+    QVERIFY(rd[3].distortion < 0.3 * rd[0].distortion); // t = 1 against t = T, on 0..255
+    QVERIFY(rd[0].distortion > 50);
 }
 
 QTEST_APPLESS_MAIN(TestSampling)
