@@ -21,7 +21,7 @@
 #include "ddpm/runtime.h"
 #include "pages/bound_page.h"
 #include "pages/forward_page.h"
-#include "pages/planned_page.h"
+#include "pages/reverse_page.h"
 #include "pages/schedule_page.h"
 #include "pages/training_page.h"
 #include "thread_dialog.h"
@@ -42,19 +42,14 @@ MainWindow::MainWindow(QWidget* parent)
     m_forwardPage = new ForwardPage(this);
     m_boundPage = new BoundPage(this);
     m_trainingPage = new TrainingPage(this);
-    auto* reversePage = new PlannedPage(
-        tr("Reverse chain"),
-        tr("Sample from a trained model with DDPM (Algorithm 2) or DDIM, and scrub over "
-           "t = T..0 to see x<sub>t</sub>, the predicted x<sub>0</sub> and the predicted noise at "
-           "every step; play the chain and export it."),
-        this);
+    m_reversePage = new ReversePage(this);
 
     m_pages = new QStackedWidget(this);
     m_pageList = new QListWidget(this);
     const QList<QPair<QString, QWidget*>> pages = {
         {tr("Schedule"), m_schedulePage},   {tr("Forward process"), m_forwardPage},
         {tr("Bound"), m_boundPage},         {tr("Training"), m_trainingPage},
-        {tr("Reverse chain"), reversePage},
+        {tr("Reverse chain"), m_reversePage},
     };
     for (const auto& [title, page] : pages) {
         m_pageList->addItem(title);
@@ -76,9 +71,11 @@ MainWindow::MainWindow(QWidget* parent)
         m_boundPage->setImage(m_forwardPage->image(), path);
     });
     connect(m_forwardPage, &ForwardPage::scheduleChanged, m_boundPage, &BoundPage::setSchedule);
-    // A model being trained is offered on the Bound page, beside the zero model.
+    // A model being trained is offered on the Bound page (beside the zero model) and the Reverse chain page.
     connect(m_trainingPage, &TrainingPage::modelSaved, this, [this](const QString& runDir) {
-        m_boundPage->offerModel(runDir, tr("Trained: %1").arg(QFileInfo(runDir).fileName()));
+        const QString label = tr("Trained: %1").arg(QFileInfo(runDir).fileName());
+        m_boundPage->offerModel(runDir, label);
+        m_reversePage->offerModel(runDir, label);
     });
 
     m_runtimeLabel = new QLabel(this);
@@ -186,6 +183,7 @@ void MainWindow::restoreSettings()
     m_forwardPage->restoreSettings(settings);
     m_boundPage->restoreSettings(settings);
     m_trainingPage->restoreSettings(settings);
+    m_reversePage->restoreSettings(settings);
     // A first start opens on the Forward page: the bundled image, noised, is the app's welcome.
     const int page = settings.value(QStringLiteral("window/page"), int(Forward)).toInt();
     showPage(Page(std::clamp(page, 0, m_pages->count() - 1)));
@@ -203,6 +201,7 @@ void MainWindow::saveSettings() const
     m_forwardPage->saveSettings(settings);
     m_boundPage->saveSettings(settings);
     m_trainingPage->saveSettings(settings);
+    m_reversePage->saveSettings(settings);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

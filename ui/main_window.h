@@ -14,6 +14,7 @@ class SchedulePage;
 class ForwardPage;
 class BoundPage;
 class TrainingPage;
+class ReversePage;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -30,6 +31,7 @@ public:
     ForwardPage* forwardPage() const { return m_forwardPage; }
     BoundPage* boundPage() const { return m_boundPage; }
     TrainingPage* trainingPage() const { return m_trainingPage; }
+    ReversePage* reversePage() const { return m_reversePage; }
 
     /// The thread setting: 0 for automatic (a timed probe at every start), N >= 1 for N threads.
     int threadSetting() const { return m_threadSetting; }
@@ -53,6 +55,7 @@ private:
     ForwardPage* m_forwardPage = nullptr;
     BoundPage* m_boundPage = nullptr;
     TrainingPage* m_trainingPage = nullptr;
+    ReversePage* m_reversePage = nullptr;
     QLabel* m_runtimeLabel = nullptr;
     int m_threadSetting = 0;
 };

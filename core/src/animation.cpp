@@ -2,6 +2,7 @@
 #include "ddpm/animation.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -77,11 +78,35 @@ int appendBytes(GifFileType* gif, const GifByteType* data, int length)
     return length;
 }
 
-/// Palette index of an RGB pixel in the fixed 6 x 7 x 6 colour cube; gray images use 256 grays.
-int cubeIndex(std::uint8_t r, std::uint8_t g, std::uint8_t b)
+/// The RGB palette: a 6 x 6 x 6 colour cube (indices 0..215, levels 0, 51, ..., 255) and 40
+/// more grays (216..255), so gray pixels of a colour frame stay gray. Gray frames use 256 grays.
+constexpr int kCubeColours = 216;
+constexpr int kExtraGrays = 40;
+
+int cubeLevel(int i) { return i * 51; }
+int extraGray(int i) { return (i + 1) * 255 / (kExtraGrays + 1); }
+
+/// Palette index of the gray nearest v among the cube's six and the extra forty.
+int grayIndex(int v)
 {
-    const int ri = (r * 5 + 127) / 255, gi = (g * 6 + 127) / 255, bi = (b * 5 + 127) / 255;
-    return (ri * 7 + gi) * 6 + bi;
+    int best = 0, bestDistance = 1 << 30;
+    for (int i = 0; i < 6; ++i) {
+        const int d = std::abs(cubeLevel(i) - v);
+        if (d < bestDistance) { bestDistance = d; best = (i * 6 + i) * 6 + i; }
+    }
+    for (int i = 0; i < kExtraGrays; ++i) {
+        const int d = std::abs(extraGray(i) - v);
+        if (d < bestDistance) { bestDistance = d; best = kCubeColours + i; }
+    }
+    return best;
+}
+
+int paletteIndex(std::uint8_t r, std::uint8_t g, std::uint8_t b, const std::vector<int>& grays)
+{
+    const int hi = std::max({int(r), int(g), int(b)}), lo = std::min({int(r), int(g), int(b)});
+    if (hi - lo <= 12) return grays[static_cast<std::size_t>((int(r) + int(g) + int(b)) / 3)];
+    auto level = [](int c) { return (c + 25) / 51; };
+    return (level(r) * 6 + level(g)) * 6 + level(b);
 }
 
 std::string encodeGif(const std::vector<Image>& frames, double fps)
@@ -94,12 +119,12 @@ std::string encodeGif(const std::vector<Image>& frames, double fps)
         GifColorType& c = map->Colors[i];
         if (gray) {
             c.Red = c.Green = c.Blue = static_cast<GifByteType>(i);
-        } else if (i < 252) {
-            c.Red = static_cast<GifByteType>((i / 42) * 255 / 5);
-            c.Green = static_cast<GifByteType>(((i / 6) % 7) * 255 / 6);
-            c.Blue = static_cast<GifByteType>((i % 6) * 255 / 5);
+        } else if (i < kCubeColours) {
+            c.Red = static_cast<GifByteType>(cubeLevel(i / 36));
+            c.Green = static_cast<GifByteType>(cubeLevel((i / 6) % 6));
+            c.Blue = static_cast<GifByteType>(cubeLevel(i % 6));
         } else {
-            c.Red = c.Green = c.Blue = 255;
+            c.Red = c.Green = c.Blue = static_cast<GifByteType>(extraGray(i - kCubeColours));
         }
     }
     std::string bytes;
@@ -125,6 +150,8 @@ std::string encodeGif(const std::vector<Image>& frames, double fps)
     GifByteType ext[4];
     EGifGCBToExtension(&gcb, ext);
     std::vector<GifPixelType> row(static_cast<std::size_t>(first.width));
+    std::vector<int> grays(256);
+    for (int v = 0; v < 256; ++v) grays[static_cast<std::size_t>(v)] = grayIndex(v);
     for (const Image& f : frames) {
         if (!ok) break;
         ok = EGifPutExtension(gif, GRAPHICS_EXT_FUNC_CODE, 4, ext) == GIF_OK
@@ -132,7 +159,7 @@ std::string encodeGif(const std::vector<Image>& frames, double fps)
         for (int y = 0; ok && y < f.height; ++y) {
             for (int x = 0; x < f.width; ++x)
                 row[static_cast<std::size_t>(x)] = static_cast<GifPixelType>(
-                    gray ? f.at(y, x, 0) : cubeIndex(f.at(y, x, 0), f.at(y, x, 1), f.at(y, x, 2)));
+                    gray ? f.at(y, x, 0) : paletteIndex(f.at(y, x, 0), f.at(y, x, 1), f.at(y, x, 2), grays));
             ok = EGifPutLine(gif, row.data(), f.width) == GIF_OK;
         }
     }

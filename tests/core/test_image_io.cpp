@@ -520,6 +520,25 @@ void TestImageIo::animationsRoundTrip()
         QCOMPARE(gcb.DelayTime, 10);
     }
     DGifCloseFile(g, &error);
+    // RGB: grays stay gray (within 4 levels), colours keep their hue.
+    ddpm::Image rgb;
+    rgb.width = 256;
+    rgb.height = 2;
+    rgb.channels = 3;
+    for (int x = 0; x < 256; ++x) rgb.pixels.insert(rgb.pixels.end(), {std::uint8_t(x), std::uint8_t(x), std::uint8_t(x)});
+    for (int x = 0; x < 256; ++x) rgb.pixels.insert(rgb.pixels.end(), {std::uint8_t(230), std::uint8_t(20), std::uint8_t(10)});
+    const std::string rgbGif = dir.filePath("rgb.gif").toStdString();
+    ddpm::writeAnimation({rgb}, rgbGif, 10);
+    g = DGifOpenFileName(rgbGif.c_str(), &error);
+    QVERIFY(g != nullptr && DGifSlurp(g) == GIF_OK);
+    for (int x = 0; x < 256; ++x) {
+        const GifColorType c = g->SColorMap->Colors[g->SavedImages[0].RasterBits[x]];
+        QVERIFY2(c.Red == c.Green && c.Green == c.Blue && std::abs(int(c.Red) - x) <= 4, qPrintable(QString::number(x)));
+        const GifColorType red = g->SColorMap->Colors[g->SavedImages[0].RasterBits[256 + x]];
+        QVERIFY(red.Red > 200 && red.Green < 60 && red.Blue < 60);
+    }
+    DGifCloseFile(g, &error);
+    QFile::remove(dir.filePath("rgb.gif"));
     // Videos: readable, every frame, padded to even sizes.
     for (const char* name : {"chain.mp4", "chain.webm"}) {
         const std::string path = dir.filePath(name).toStdString();

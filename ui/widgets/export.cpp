@@ -152,4 +152,9 @@ bool saveWidgetPng(QWidget* parent, QWidget* widget, const QString& path, const 
     return writeBytes(parent, path, pngBytes(withCaption(widget->grab().toImage(), caption), caption));
 }
 
+bool saveImagePng(QWidget* parent, const QImage& image, const QString& path, const QString& caption)
+{
+    return writeBytes(parent, path, pngBytes(withCaption(image, caption), caption));
+}
+
 } // namespace ddpm::ui

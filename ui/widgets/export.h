@@ -5,6 +5,7 @@
 #include <QString>
 
 class QCustomPlot;
+class QImage;
 class QWidget;
 
 namespace ddpm::ui {
@@ -26,6 +27,10 @@ bool saveText(QWidget* parent, const QString& path, const QString& text);
 /// Writes a widget's rendering (grab()) as PNG atomically, with `caption` as a line of text
 /// under it and as the PNG's "Description" text. Shows a dialog and returns false on failure.
 bool saveWidgetPng(QWidget* parent, QWidget* widget, const QString& path, const QString& caption = QString());
+
+/// Writes an image as PNG atomically, with `caption` as a line of text under it and as the
+/// PNG's "Description" text. Shows a dialog and returns false on failure.
+bool saveImagePng(QWidget* parent, const QImage& image, const QString& path, const QString& caption = QString());
 
 /// The PNG text key that holds an exported figure's caption.
 inline const char* figureCaptionKey() { return "Description"; }

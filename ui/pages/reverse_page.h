@@ -1,0 +1,170 @@
+// Reverse chain page: samples from a model (the one trained on the Training page, a
+// checkpoint or run folder, or an oracle) with DDPM or DDIM in a worker thread, and lets the
+// user scrub over the recorded chain t = T..0: for the selected sample x_t, the predicted
+// x_0 and the predicted noise side by side, the whole batch at that t, and two charts over
+// the chain; for 2-D models the particles over the data with the predicted noise as arrows.
+// Frames appear while the chain is computed. Exports a PNG strip of chosen steps, the view
+// as PNG, and the chain as an animation (GIF, MP4, WebM).
+//
+// Composes SamplingOptions (the settings column), ChainScrubber, ImageViews, ParticleView
+// and ChainPlots, all in widgets/. This file keeps the worker and its job in flight, the
+// recorded frames, what is shown, export and settings.
+#pragma once
+
+#include <QImage>
+#include <QVector>
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+
+#include "workers/sampling_worker.h"
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSettings;
+class QSpinBox;
+class QStackedWidget;
+class QThread;
+
+namespace ddpm::ui {
+
+class ChainPlots;
+class ChainScrubber;
+class ImageView;
+class ParticleView;
+class SamplingOptions;
+
+class ReversePage : public QWidget {
+    Q_OBJECT
+public:
+    explicit ReversePage(QWidget* parent = nullptr);
+    /// Stops a running chain and joins the worker's thread.
+    ~ReversePage() override;
+
+    SamplingOptions* options() const { return m_options; }
+    ChainScrubber* scrubber() const { return m_scrubber; }
+    ParticleView* particleView() const { return m_particles; }
+    ChainPlots* plots() const { return m_plots; }
+
+    /// Offers a trained model (a run folder) among the model choices without choosing it.
+    void offerModel(const QString& spec, const QString& label);
+
+    bool isRunning() const { return m_runningId != 0; }
+    /// Whether a chain (complete or not) is recorded and shown.
+    bool hasChain() const { return !m_frames.isEmpty(); }
+    /// Whether the recorded chain ran to the final sample.
+    bool chainComplete() const { return m_complete; }
+    const ChainInfo& chainInfo() const { return m_info; }
+    int frameCount() const { return static_cast<int>(m_frames.size()); }
+    /// The frame shown (index into the stored frames, -1 for none).
+    int shownIndex() const { return m_shownIndex; }
+    /// The selected sample of the batch.
+    int selectedItem() const;
+    void setSelectedItem(int item);
+
+    // What is shown, for images (null before the first frame or for 2-D models).
+    QImage xtImage() const;
+    QImage x0Image() const;
+    QImage epsImage() const;
+    QImage gridImage() const;
+
+    /// The settings line of an exported figure (empty without a chain).
+    QString figureCaption() const;
+    /// Writes a strip of the selected sample at chosen steps (x_t above the predicted x_0) as
+    /// PNG without asking; ts: original timesteps (the nearest stored ones are taken), empty for
+    /// eight evenly spaced. False without a chain or when writing failed (a dialog says why).
+    bool exportStripPng(const QString& path, const QVector<int>& ts = {});
+    /// Writes the view (scrubber, pictures, charts) as PNG without asking.
+    bool exportViewPng(const QString& path);
+    /// Composes the animation's frames and hands them to the worker to write (GIF, MP4 or
+    /// WebM by the extension); animationExported or animationFailed follows. False without a chain.
+    bool exportAnimation(const QString& path);
+
+    void saveSettings(QSettings& settings) const;
+    void restoreSettings(const QSettings& settings);
+
+public Q_SLOTS:
+    /// Samples a chain with the current settings (cancelling one that runs).
+    void run();
+    /// Asks the running chain to stop; runCancelled follows (the frames so far stay).
+    void cancel();
+
+Q_SIGNALS:
+    void runStarted();
+    void runProgress(int done, int total);
+    void runFinished();
+    void runFailed(const QString& message);
+    void runCancelled();
+    /// A frame was drawn (index into the stored frames).
+    void frameShown(int index);
+    void animationExported(const QString& path);
+    void animationFailed(const QString& message);
+
+private:
+    QWidget* buildControls();
+    QWidget* buildResults();
+    QWidget* buildImagePanel();
+    QPushButton* addButton(const QString& objectName, const QString& text, const QString& toolTip, void (ReversePage::*slot)());
+    void onStarted(const ChainInfo& info);
+    void onUpdate(const ChainUpdate& update);
+    void onFinished(quint64 id, double seconds);
+    void onFailed(quint64 id, const QString& message);
+    void onCancelled(quint64 id);
+    void endRun(const QString& progressText, bool done);
+    void setRunning(bool running);
+    void showIndex(int index);
+    void redrawImages();
+    void updateSummary();
+    void showError(const QString& title, const QString& message);
+    QVector<int> stripIndices(const QVector<int>& ts) const;
+    QVector<int> parsedStripTs() const;
+    void exportStripAsk();
+    void exportViewAsk();
+    void exportAnimationAsk();
+
+    // the worker and the job in flight
+    QThread* m_thread = nullptr;
+    SamplingWorker* m_worker = nullptr;
+    quint64 m_nextId = 1;
+    quint64 m_runningId = 0;
+    std::shared_ptr<std::atomic<bool>> m_stop;
+
+    // the recorded chain
+    ChainInfo m_info;
+    QVector<ChainFrame> m_frames;
+    bool m_complete = false;
+    double m_seconds = 0;
+    int m_shownIndex = -1;
+
+    // controls
+    SamplingOptions* m_options = nullptr;
+    QPushButton* m_run = nullptr;
+    QPushButton* m_cancel = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_status = nullptr;
+    QLineEdit* m_stripTs = nullptr;
+    QPushButton* m_exportStrip = nullptr;
+    QPushButton* m_exportView = nullptr;
+    QPushButton* m_exportAnimation = nullptr;
+
+    // results
+    QWidget* m_results = nullptr;
+    QLabel* m_summary = nullptr;
+    ChainScrubber* m_scrubber = nullptr;
+    QSpinBox* m_sample = nullptr;
+    QComboBox* m_gridPart = nullptr;
+    QLabel* m_gridLabel = nullptr;
+    QStackedWidget* m_stack = nullptr;
+    ImageView* m_xtView = nullptr;
+    ImageView* m_x0View = nullptr;
+    ImageView* m_epsView = nullptr;
+    ImageView* m_gridView = nullptr;
+    ParticleView* m_particles = nullptr;
+    ChainPlots* m_plots = nullptr;
+};
+
+} // namespace ddpm::ui

@@ -1,0 +1,261 @@
+#include "workers/sampling_worker.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <limits>
+
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
+#include "ddpm/animation.h"
+#include "ddpm/checkpoint.h"
+#include "ddpm/dataset.h"
+#include "ddpm/error.h"
+#include "ddpm/memory_budget.h"
+#include "ddpm/model.h"
+#include "ddpm/rng.h"
+#include "ddpm/runtime.h"
+#include "ddpm/sampler.h"
+#include "ddpm/sampling_plan.h"
+#include "ddpm/schedule.h"
+#include "ddpm/trajectory.h"
+#include "workers/worker_support.h"
+
+namespace ddpm::ui {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// Passes every step on to the plan's sampler and shows each (x_t, step) to an observer, so
+/// the statistics come from the float tensors (the stored frames are 8-bit and clamped).
+class ObservedSampler final : public ddpm::Sampler {
+public:
+    using Observer = std::function<void(int k, const at::Tensor& xt, const ddpm::SamplerStep& step)>;
+    ObservedSampler(ddpm::Sampler& inner, Observer observer)
+        : Sampler(inner.diffusion(), inner.model()), m_inner(inner), m_observer(std::move(observer))
+    {
+    }
+    ddpm::SamplerStep step(const at::Tensor& xt, int k, ddpm::Rng& rng) override
+    {
+        ddpm::SamplerStep s = m_inner.step(xt, k, rng);
+        m_observer(k, xt, s);
+        return s;
+    }
+    std::string describe() const override { return m_inner.describe(); }
+
+private:
+    ddpm::Sampler& m_inner;
+    Observer m_observer;
+};
+
+QVector<float> floatsOf(const at::Tensor& t)
+{
+    if (!t.defined())
+        return {};
+    const at::Tensor c = t.to(at::kCPU, at::kFloat).contiguous();
+    return QVector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
+QByteArray bytesOf(const at::Tensor& t)
+{
+    if (!t.defined())
+        return {};
+    const at::Tensor c = t.to(at::kCPU, at::kByte).contiguous();
+    return QByteArray(reinterpret_cast<const char*>(c.data_ptr<std::uint8_t>()), static_cast<qsizetype>(c.numel()));
+}
+
+ChainFrame chainFrame(const ddpm::TrajectoryFrame& f, bool images)
+{
+    ChainFrame out;
+    out.step = f.step;
+    out.t = f.t;
+    if (images) {
+        out.xt = bytesOf(f.xt);
+        out.x0 = bytesOf(f.x0);
+        out.eps = bytesOf(f.eps);
+    } else {
+        out.pointsXt = floatsOf(f.xt);
+        out.pointsX0 = floatsOf(f.x0);
+        out.pointsEps = floatsOf(f.eps);
+    }
+    return out;
+}
+
+/// The data spec a checkpoint (or a run folder's newest checkpoint) was trained on; empty
+/// when it does not say.
+std::string trainingDataSpec(const std::string& modelSpec)
+{
+    try {
+        std::string path = modelSpec;
+        std::error_code ec;
+        if (std::filesystem::is_directory(path, ec)) {
+            const std::vector<std::string> all = ddpm::listCheckpoints(path);
+            if (all.empty())
+                return {};
+            path = all.back();
+        }
+        const nlohmann::json meta = nlohmann::json::parse(ddpm::readCheckpoint(path).metadataJson);
+        return meta.at("data").at("spec").get<std::string>();
+    } catch (...) {
+        return {};
+    }
+}
+
+/// Up to 2,000 points of a toy set (drawn as the oracle draws them: seed 0).
+void loadBackdrop(const std::string& dataSpec, ChainInfo& info)
+{
+    const ddpm::DataSpec spec = ddpm::DataSpec::parse(dataSpec);
+    if (spec.isImages())
+        return;
+    ddpm::DataLoadOptions options;
+    options.limit = 2000;
+    options.seed = 0;
+    const at::Tensor data = ddpm::loadData(spec, options).to(at::kDouble).contiguous();
+    if (data.dim() != 2 || data.size(1) < 2)
+        return;
+    const double* d = data.data_ptr<double>();
+    const std::int64_t dims = data.size(1);
+    for (std::int64_t i = 0; i < data.size(0); ++i) {
+        info.dataX.push_back(d[i * dims]);
+        info.dataY.push_back(d[i * dims + 1]);
+    }
+}
+
+/// Per item and over the batch: the std of x_t and the RMS of the predicted x_0's change.
+ChainStep stepStats(int k, int t, const at::Tensor& xt, const at::Tensor& x0, const at::Tensor& previousX0)
+{
+    ChainStep s;
+    s.step = k;
+    s.t = t;
+    const at::Tensor flat = xt.detach().to(at::kCPU, at::kFloat).flatten(1);
+    s.xtStd = flat.std(/*unbiased=*/false).item<double>();
+    s.itemXtStd = floatsOf(flat.std(1, /*unbiased=*/false));
+    if (x0.defined() && previousX0.defined()) {
+        const at::Tensor d2 = (x0.detach().to(at::kCPU, at::kFloat) - previousX0).flatten(1).pow(2);
+        s.x0Change = std::sqrt(d2.mean().item<double>());
+        s.itemX0Change = floatsOf(d2.mean(1).sqrt());
+    } else {
+        s.x0Change = kNaN;
+        s.itemX0Change = QVector<float>(static_cast<int>(flat.size(0)), std::numeric_limits<float>::quiet_NaN());
+    }
+    return s;
+}
+
+} // namespace
+
+SamplingWorker::SamplingWorker(QObject* parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<ddpm::ui::ChainInfo>();
+    qRegisterMetaType<ddpm::ui::ChainUpdate>();
+}
+
+std::size_t SamplingWorker::frameBudget()
+{
+    const std::int64_t available = ddpm::availableMemoryBytes();
+    const std::int64_t lo = 64LL << 20, hi = 1LL << 30;
+    return static_cast<std::size_t>(available > 0 ? std::clamp(available / 4, lo, hi) : 256LL << 20);
+}
+
+void SamplingWorker::run(const SamplingRequest& request)
+{
+    const quint64 id = request.id;
+    const auto start = Clock::now();
+    const SamplingSettings& s = request.settings;
+    try {
+        ddpm::throwIfCancelled(request.stop.get());
+        if (s.batch < 1 || s.batch > 4096)
+            throw ddpm::Error("Batch " + std::to_string(s.batch) + " is outside 1..4096.");
+        const ddpm::NoiseSchedule fallback = s.oracleSchedule.build();
+        std::unique_ptr<ddpm::DenoiseModel> model = ddpm::makeModel(s.modelSpec.toStdString(), false, &fallback);
+        const std::vector<std::int64_t> item = model->itemShape();
+        if (item.empty())
+            throw ddpm::Error("The model " + model->name() + " does not say what it makes; choose a checkpoint, a run "
+                              "folder or an oracle.");
+        const ddpm::Parameterization param = model->parameterization();
+
+        ddpm::SamplingSpec spec;
+        spec.sampler = s.sampler.toStdString();
+        spec.spacing = s.spacing.trimmed().toStdString();
+        if (spec.sampler == "ddim")
+            spec.eta = s.eta;
+        else if (!s.variance.isEmpty() && !param.learnsVariance())
+            spec.variance = ddpm::parseVarianceKind(s.variance.toStdString());
+        spec.clipDenoised = s.clipDenoised;
+        ddpm::SamplingPlan plan(*model, spec, &fallback, ddpm::pickDevice("auto"));
+        ddpm::Trajectory trajectory(s.batch, item, plan.timesteps(), frameBudget());
+
+        ChainInfo info;
+        info.id = id;
+        info.settings = s;
+        info.modelLabel = request.modelLabel;
+        info.modelName = QString::fromStdString(model->name());
+        info.planText = QString::fromStdString(plan.describe());
+        info.originalSteps = plan.originalSchedule().steps();
+        info.timesteps = QVector<int>(plan.timesteps().begin(), plan.timesteps().end());
+        info.itemShape = QVector<qint64>(item.begin(), item.end());
+        info.batch = s.batch;
+        info.stride = trajectory.stride();
+        info.learnsVariance = param.learnsVariance();
+        if (!info.images()) {
+            const std::string spec8 = s.modelSpec.toStdString();
+            const std::string data = s.isOracle() ? spec8.substr(7) : trainingDataSpec(spec8);
+            if (!data.empty()) {
+                loadBackdrop(data, info);
+                info.dataText = QString::fromStdString(data)
+                    + (s.isOracle() ? QStringLiteral(" (the oracle's data)") : QStringLiteral(" (its training data)"));
+            }
+        }
+        Q_EMIT started(info);
+
+        ChainUpdate pending;
+        pending.id = id;
+        pending.total = plan.steps();
+        RateGate gate;
+        const auto flush = [this, &pending] {
+            Q_EMIT update(pending);
+            pending.frames.clear();
+            pending.steps.clear();
+        };
+        at::Tensor previousX0;
+        const bool images = info.images();
+        ObservedSampler observed(plan.sampler(), [&](int k, const at::Tensor& xt, const ddpm::SamplerStep& step) {
+            const at::Tensor x0 = step.x0Pred.detach().to(at::kCPU, at::kFloat);
+            pending.steps.push_back(stepStats(k, info.tOfStep(k), xt, x0, previousX0));
+            previousX0 = x0;
+        });
+        ddpm::Rng rng(s.seed);
+        trajectory.run(
+            observed, rng,
+            [&](long long done, long long total) {
+                pending.done = static_cast<int>(done);
+                if (gate.pass(done >= total))
+                    flush();
+            },
+            request.stop.get(), [&](const ddpm::TrajectoryFrame& f) { pending.frames.push_back(chainFrame(f, images)); });
+        pending.steps.push_back(stepStats(0, 0, trajectory.samples(), at::Tensor(), at::Tensor()));
+        flush();
+        Q_EMIT finished(id, std::chrono::duration<double>(Clock::now() - start).count());
+    } catch (const ddpm::Cancelled&) {
+        Q_EMIT cancelled(id);
+    } catch (...) {
+        Q_EMIT failed(id, currentErrorText(QString()));
+    }
+}
+
+void SamplingWorker::writeAnimation(const std::vector<ddpm::Image>& frames, const QString& path, double fps)
+{
+    try {
+        ddpm::writeAnimation(frames, path.toStdString(), fps);
+        Q_EMIT animationWritten(path);
+    } catch (...) {
+        Q_EMIT animationFailed(currentErrorText(QString()));
+    }
+}
+
+} // namespace ddpm::ui

@@ -1,0 +1,46 @@
+// SamplingWorker: runs a reverse chain off the GUI thread and records it (core's
+// SamplingPlan, Sampler and Trajectory). Plain values in (SamplingRequest) and out (ChainInfo,
+// ChainUpdate), from jobs/sampling_job.h. Frames and statistics stream out while the chain
+// is computed, batched into at most about 25 updates a second; a per-request atomic flag
+// cancels. It also writes animations (core's writeAnimation), which can take seconds.
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <vector>
+
+#include "ddpm/image.h"
+#include "jobs/sampling_job.h"
+
+namespace ddpm::ui {
+
+class SamplingWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit SamplingWorker(QObject* parent = nullptr);
+
+    /// Runs in the worker's thread (invoke it queued). Emits started, then updates, then
+    /// exactly one of finished, failed or cancelled, each carrying request.id (failed may
+    /// come without started, e.g. for a checkpoint that does not load).
+    void run(const ddpm::ui::SamplingRequest& request);
+
+    /// Writes frames as an animation (GIF, MP4 or WebM by the extension) at fps; emits
+    /// animationWritten or animationFailed.
+    void writeAnimation(const std::vector<ddpm::Image>& frames, const QString& path, double fps);
+
+    /// Bytes the recorded frames may take: a quarter of the memory available now, within
+    /// 64 MiB .. 1 GiB (a larger chain keeps every k-th step; see Trajectory).
+    static std::size_t frameBudget();
+
+Q_SIGNALS:
+    void started(const ddpm::ui::ChainInfo& info);
+    void update(const ddpm::ui::ChainUpdate& update);
+    void finished(quint64 id, double seconds);
+    void failed(quint64 id, const QString& message);
+    void cancelled(quint64 id);
+    void animationWritten(const QString& path);
+    void animationFailed(const QString& message);
+};
+
+} // namespace ddpm::ui
