@@ -67,6 +67,7 @@ private Q_SLOTS:
     void respacedModelCallsTheOriginalSteps();
     void ddimWithEtaOneIsDdpmWithPosteriorVariance();
     void ddimWithEtaZeroIsDeterministic();
+    void ddimChainMatchesAnIndependentRecursion();
     void clippingBoundsPredictedX0();
     void oracleMatchesTheClosedForm();
     void samplersWithTheOracleReproduceGaussians8_data();
@@ -188,6 +189,40 @@ void TestSampling::ddimWithEtaZeroIsDeterministic()
     QVERIFY(at::allclose(last.xPrev, last.x0Pred));
     QVERIFY_EXCEPTION_THROWN(ddpm::DdimSampler(d, model, 1.5, false), ddpm::Error);
     QVERIFY_EXCEPTION_THROWN(ddim.step(xt, 51, a), ddpm::Error);
+}
+
+void TestSampling::ddimChainMatchesAnIndependentRecursion()
+{
+    // Golden values for the deterministic stand-in, recomputed here in double precision from
+    // the paper's formulas alone (x_0 from Eq. 4 solved for it, DDIM's Eq. 12 with eta = 0),
+    // on a respaced chain (every 4th step of a 40-step cosine schedule).
+    const ddpm::NoiseSchedule s = ddpm::NoiseSchedule::fromName("cosine", 40);
+    AffineModel model;
+    ddpm::SamplingSpec spec;
+    spec.sampler = "ddim";
+    spec.spacing = "ddim10";
+    ddpm::SamplingPlan plan(model, spec, &s);
+    const std::vector<double> start{1.5, -0.25, 0.75, -2.0};
+    at::Tensor x = at::tensor(start).to(at::kFloat).view({4, 1});
+    ddpm::Rng rng(0);
+    for (int k = plan.steps(); k >= 1; --k) x = plan.sampler().step(x, k, rng).xPrev;
+
+    std::vector<double> expected = start;
+    const std::vector<int>& ts = plan.timesteps();
+    QCOMPARE(ts, (std::vector<int>{1, 5, 9, 13, 17, 21, 25, 29, 33, 37}));
+    for (int k = 10; k >= 1; --k) {
+        const int t = ts[static_cast<std::size_t>(k - 1)];
+        const double ab = s.alphaBar(t);
+        const double abPrev = k > 1 ? s.alphaBar(ts[static_cast<std::size_t>(k - 2)]) : 1.0;
+        for (double& v : expected) {
+            const double eps = 0.3 * v + t / 1000.0;   // the net sees the original t
+            const double x0 = (v - std::sqrt(1 - ab) * eps) / std::sqrt(ab);
+            v = std::sqrt(abPrev) * x0 + std::sqrt(1 - abPrev) * eps;
+        }
+    }
+    for (int i = 0; i < 4; ++i)
+        QVERIFY2(std::abs(x[i][0].item<double>() - expected[static_cast<std::size_t>(i)]) < 1e-4 * (1 + std::abs(expected[i])),
+                 qPrintable(QString("%1: %2 against %3").arg(i).arg(x[i][0].item<double>()).arg(expected[static_cast<std::size_t>(i)])));
 }
 
 void TestSampling::clippingBoundsPredictedX0()
