@@ -13,7 +13,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_common.h"
+#include "ddpm/diffusion.h"
 #include "ddpm/error.h"
+#include "ddpm/flat_adamw.h"
+#include "ddpm/model_config.h"
+#include "ddpm/network_model.h"
 #include "ddpm/rng.h"
 #include "ddpm/runtime.h"
 #include "ddpm/sampler.h"
@@ -32,6 +36,7 @@ struct BenchArgs {
     double seconds = 10;
     std::string device = "cpu";
     std::string precision = "fp32";
+    bool bare = false;
 };
 
 struct Timing {
@@ -78,6 +83,35 @@ TrainingData benchData(const BenchArgs& args, std::int64_t count)
     return data;
 }
 
+/// The bare training step the full one is compared with: the same net, batch, x_t, eps-MSE,
+/// backward and FlatAdamW, with no data order, t-sampler, clipping, EMA, metrics or host read.
+Timing timeBareStep(const BenchArgs& args, const Trainer& trainer, int warmup)
+{
+    const TrainingData& data = trainer.data();
+    const bool images = data.items.dim() == 4;
+    const ModelConfig config = modelPreset(images ? ModelConfig::Kind::UNet : ModelConfig::Kind::MLP,
+                                           trainer.config().preset, static_cast<int>(data.items.size(1)),
+                                           images ? static_cast<int>(data.items.size(2)) : 0,
+                                           static_cast<int>(data.items.size(1)));
+    Network net = buildNetwork(config);
+    net.module->to(trainer.device());
+    net.module->train();
+    FlatAdamW optimizer(*net.module, AdamWOptions{0.9, 0.999, 1e-8, 0.0});
+    const Diffusion& diffusion = trainer.diffusion();
+    Rng rng(3);
+    const at::Tensor x0 = data.items.narrow(0, 0, args.batch).to(trainer.device());
+    return timeSteps(
+        [&] {
+            const at::Tensor t = rng.integers(1, diffusion.steps(), {args.batch}).to(trainer.device());
+            const at::Tensor eps = rng.normal(x0.sizes(), at::kFloat, trainer.device());
+            const at::Tensor loss = (net.forward(diffusion.qSample(x0, t, eps), t) - eps).square().mean();
+            optimizer.zeroGrad();
+            loss.backward();
+            optimizer.step(optimizer.gatherGradients(), 1e-4);
+        },
+        args.batch, args.seconds, warmup);
+}
+
 void runBench(const BenchArgs& args)
 {
     applyThreads(args.threads);
@@ -104,6 +138,10 @@ void runBench(const BenchArgs& args)
     if (args.what == "train" || args.what == "both") {
         const Timing t = timeSteps([&] { trainer.step(); }, args.batch, args.seconds, unet ? 3 : 20);
         out["train"] = {{"items_per_s", t.itemsPerSecond}, {"ms_per_step", t.msPerStep}};
+        if (args.bare) {
+            const Timing b = timeBareStep(args, trainer, unet ? 3 : 20);
+            out["bare"] = {{"items_per_s", b.itemsPerSecond}, {"ms_per_step", b.msPerStep}};
+        }
     }
     if (args.what == "sample" || args.what == "both") {
         SamplerOptions options;
@@ -143,6 +181,7 @@ void addBenchCommand(CLI::App& app)
         ->default_val(o->device);
     sub->add_option("--precision", o->precision, "fp32, or bf16 autocast of the training forward pass")
         ->check(oneOf({"fp32", "bf16"}))->default_val(o->precision);
+    sub->add_flag("--bare", o->bare, "Also time a bare training step (net, eps-MSE, backward, AdamW only) as \"bare\"");
     setExample(*sub, "ddpm bench --model unet --preset tiny --batch 64 --threads 2 --what train");
     sub->callback([o] { runBench(*o); });
 }

@@ -11,6 +11,7 @@
 #include <QComboBox>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -23,6 +24,7 @@
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QThread>
 #include <QVBoxLayout>
 
@@ -30,15 +32,17 @@
 #include <cmath>
 
 #include "image_convert.h"
-#include "widgets/chain_images.h"
+#include "chain_images.h"
 #include "widgets/chain_plots.h"
 #include "widgets/chain_scrubber.h"
+#include "widgets/demo_view.h"
 #include "widgets/export.h"
 #include "widgets/image_view.h"
 #include "widgets/message_text.h"
 #include "widgets/particle_view.h"
 #include "widgets/plot.h"
 #include "widgets/sampling_options.h"
+#include "workers/demo_worker.h"
 
 namespace ddpm::ui {
 
@@ -49,6 +53,7 @@ const QString kGridPartKey = QStringLiteral("reverse/gridShows");
 const QString kShowX0Key = QStringLiteral("reverse/showX0");
 const QString kShowNoiseKey = QStringLiteral("reverse/showNoise");
 const QString kStripKey = QStringLiteral("reverse/stripTs");
+const QString kComparisonKey = QStringLiteral("reverse/comparison");
 
 /// Animations keep at most this many frames (evenly chosen, both ends kept).
 constexpr int kMaxAnimationFrames = 240;
@@ -108,6 +113,24 @@ ReversePage::ReversePage(QWidget* parent)
         showError(tr("Cannot write the animation"), message);
         Q_EMIT animationFailed(message);
     }, Qt::QueuedConnection);
+    // The demonstrations share the thread: a demonstration waits for a chain in flight.
+    m_demoWorker = new DemoWorker;
+    m_demoWorker->moveToThread(m_thread);
+    connect(m_demoWorker, &DemoWorker::progress, this, &ReversePage::onDemoProgress, Qt::QueuedConnection);
+    connect(m_demoWorker, &DemoWorker::finished, this, &ReversePage::onDemoFinished, Qt::QueuedConnection);
+    connect(m_demoWorker, &DemoWorker::failed, this, [this](quint64 id, const QString& message) {
+        if (id != m_demoRunningId)
+            return;
+        endDemo(tr("failed"));
+        showError(tr("Cannot run the demonstration"), message);
+        Q_EMIT demoFailed(message);
+    }, Qt::QueuedConnection);
+    connect(m_demoWorker, &DemoWorker::cancelled, this, [this](quint64 id) {
+        if (id != m_demoRunningId)
+            return;
+        endDemo(tr("cancelled"));
+        Q_EMIT demoCancelled();
+    }, Qt::QueuedConnection);
     m_thread->start();
 
     setRunning(false);
@@ -116,11 +139,13 @@ ReversePage::ReversePage(QWidget* parent)
 
 ReversePage::~ReversePage()
 {
-    if (m_stop)
-        m_stop->store(true);
+    for (const auto& stop : {m_stop, m_demoStop})
+        if (stop)
+            stop->store(true);
     m_thread->quit();
     m_thread->wait();
     delete m_worker;
+    delete m_demoWorker;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,6 +216,7 @@ QWidget* ReversePage::buildControls()
     }
     exportsLayout->addRow(exportButtons);
     column->addWidget(exports);
+    column->addWidget(buildDemoControls(panel));
     column->addStretch(1);
 
     // On a short screen the column scrolls instead of squeezing the pictures.
@@ -202,6 +228,59 @@ QWidget* ReversePage::buildControls()
     scroll->setMinimumWidth(300);
     scroll->setMaximumWidth(490);
     return scroll;
+}
+
+QWidget* ReversePage::buildDemoControls(QWidget* parent)
+{
+    auto* box = new QGroupBox(tr("Demonstrations"), parent);
+    box->setToolTip(tr("On the model and sampler above; results in the Demonstrations tab"));
+    auto* layout = new QVBoxLayout(box);
+    auto* compare = new QHBoxLayout;
+    m_comparison = new QComboBox(box);
+    m_comparison->setObjectName(QStringLiteral("comparison"));
+    m_comparison->addItem(tr("DDPM vs DDIM"), int(Comparison::Sampler));
+    m_comparison->addItem(tr("all steps vs 50"), int(Comparison::Steps));
+    m_comparison->addItem(tr("small vs large variance"), int(Comparison::Variance));
+    m_comparison->setToolTip(tr("The second chain is the settings above with this one choice flipped (the variance "
+                                "comparison runs DDPM)"));
+    auto* side = new QPushButton(tr("Side by side"), box);
+    side->setObjectName(QStringLiteral("demoSideBySide"));
+    side->setToolTip(tr("The same x_T (same seed) through both settings, shown next to each other at the same "
+                        "fraction of the chain"));
+    connect(side, &QPushButton::clicked, this, [this] { runDemo(DemoKind::SideBySide); });
+    compare->addWidget(m_comparison, 1);
+    compare->addWidget(side);
+    layout->addLayout(compare);
+    struct Figure {
+        DemoKind kind;
+        const char* name;
+        QString text;
+        QString tip;
+    };
+    const Figure figures[] = {
+        {DemoKind::Progressive, "demoProgressive", tr("Fig. 6: progressive"),
+         tr("The predicted x₀ along the recorded chain: rows are samples, columns 8 evenly spaced t")},
+        {DemoKind::SharingXt, "demoSharing", tr("Fig. 7: sharing xₜ"),
+         tr("xₜ of the data's first image at 25, 50, 75 and 100 % of the chain, and 4 reverse chains from each")},
+        {DemoKind::Interpolation, "demoInterpolation", tr("Fig. 8: interpolation"),
+         tr("Two data images mixed through xₜ at half the chain (λ = 0, 0.125, …, 1), decoded with the same noise")},
+        {DemoKind::RateDistortion, "demoRate", tr("Fig. 5: rate–distortion"),
+         tr("Progressive lossy coding of 8 data images: bits/dim sent against the RMSE of the predicted x₀ (evaluates "
+            "the whole bound; Cancel stops it)")},
+    };
+    auto* grid = new QGridLayout;
+    int i = 0;
+    for (const Figure& f : figures) {
+        auto* b = new QPushButton(f.text, box);
+        b->setObjectName(QLatin1String(f.name));
+        b->setToolTip(f.tip);
+        const DemoKind kind = f.kind;
+        connect(b, &QPushButton::clicked, this, [this, kind] { runDemo(kind); });
+        grid->addWidget(b, i / 2, i % 2);
+        ++i;
+    }
+    layout->addLayout(grid);
+    return box;
 }
 
 QWidget* ReversePage::buildImagePanel()
@@ -282,7 +361,13 @@ QWidget* ReversePage::buildResults()
     m_stack->addWidget(buildImagePanel());
     m_particles = new ParticleView(m_results);
     m_stack->addWidget(m_particles);
-    body->addWidget(m_stack, 3);
+    m_tabs = new QTabWidget(m_results);
+    m_tabs->setObjectName(QStringLiteral("reverseTabs"));
+    m_tabs->addTab(m_stack, tr("Chain"));
+    m_demo = new DemoView(m_tabs);
+    m_demo->setObjectName(QStringLiteral("demoView"));
+    m_tabs->addTab(m_demo, tr("Demonstrations"));
+    body->addWidget(m_tabs, 3);
     m_plots = new ChainPlots(m_results);
     m_plots->setMinimumWidth(200);
     m_plots->setMaximumWidth(420);
@@ -328,15 +413,106 @@ void ReversePage::run()
 
 void ReversePage::cancel()
 {
-    if (m_stop)
-        m_stop->store(true);
-    if (isRunning())
+    for (const auto& stop : {m_stop, m_demoStop})
+        if (stop)
+            stop->store(true);
+    if (isRunning() || isDemoRunning())
         m_progress->setFormat(tr("cancelling…"));
+}
+
+void ReversePage::runDemo(DemoKind kind)
+{
+    if (kind == DemoKind::Progressive) {
+        showProgressive();
+        return;
+    }
+    if (m_demoStop)
+        m_demoStop->store(true); // a newer demonstration supersedes the running one
+    DemoRequest request;
+    request.id = m_nextId++;
+    request.kind = kind;
+    m_demoKind = kind;
+    request.settings = m_options->settings();
+    request.modelLabel = m_options->modelLabel();
+    request.comparison = comparison();
+    request.stop = std::make_shared<std::atomic<bool>>(false);
+    m_demoStop = request.stop;
+    m_demoRunningId = request.id;
+    setRunning(isRunning());
+    m_progress->setRange(0, 0);
+    m_progress->setFormat(tr("%1…").arg(demoName(kind)));
+    m_demo->setPlaceholder(tr("computing %1…").arg(demoName(kind)));
+    m_tabs->setCurrentWidget(m_demo);
+    DemoWorker* worker = m_demoWorker;
+    QMetaObject::invokeMethod(worker, [worker, request] { worker->run(request); }, Qt::QueuedConnection);
+}
+
+bool ReversePage::showProgressive()
+{
+    const ddpm::Image figure = m_info.images() ? progressiveFigure(m_info, m_frames) : ddpm::Image();
+    if (figure.empty()) {
+        showError(tr("No chain of images"), tr("Progressive generation shows the predicted x₀ along a recorded chain "
+                                               "of images: run a chain of an image model first."));
+        return false;
+    }
+    DemoResult result;
+    result.kind = DemoKind::Progressive;
+    result.title = demoName(DemoKind::Progressive);
+    result.figure = figure;
+    result.caption = tr("Fig. 6 (Ho et al. 2020): the predicted x₀ along the chain, rows: samples #0..#%1. %2")
+                         .arg(std::min(4, m_info.batch) - 1)
+                         .arg(figureCaption());
+    m_demo->showResult(result);
+    m_tabs->setCurrentWidget(m_demo);
+    Q_EMIT demoFinished();
+    return true;
+}
+
+void ReversePage::onDemoProgress(quint64 id, int done, int total)
+{
+    if (id != m_demoRunningId)
+        return;
+    m_progress->setRange(0, std::max(0, total));
+    m_progress->setValue(done);
+    if (total > 0)
+        m_progress->setFormat(tr("%1: %p %").arg(demoName(m_demoKind)));
+}
+
+void ReversePage::onDemoFinished(const DemoResult& result)
+{
+    if (result.id != m_demoRunningId)
+        return;
+    endDemo(tr("%1: done").arg(result.title.section(QLatin1Char(':'), 0, 0)));
+    m_demo->showResult(result);
+    m_tabs->setCurrentWidget(m_demo);
+    if (result.kind == DemoKind::SideBySide && hasChain() && m_shownIndex >= 0)
+        m_demo->setFraction(double(m_shownIndex) / std::max(1, frameCount() - 1));
+    Q_EMIT demoFinished();
+}
+
+void ReversePage::endDemo(const QString& progressText)
+{
+    m_demoRunningId = 0;
+    m_demoStop.reset();
+    m_progress->setRange(0, 1);
+    m_progress->setValue(1);
+    m_progress->setFormat(progressText);
+    setRunning(isRunning());
+}
+
+void ReversePage::setComparison(Comparison comparison)
+{
+    m_comparison->setCurrentIndex(std::max(0, m_comparison->findData(int(comparison))));
+}
+
+Comparison ReversePage::comparison() const
+{
+    return static_cast<Comparison>(m_comparison->currentData().toInt());
 }
 
 void ReversePage::setRunning(bool running)
 {
-    m_cancel->setEnabled(running);
+    m_cancel->setEnabled(running || isDemoRunning());
     const bool chain = hasChain();
     m_exportStrip->setEnabled(chain);
     m_exportView->setEnabled(chain);
@@ -478,6 +654,8 @@ void ReversePage::showIndex(int index)
         return;
     m_shownIndex = index;
     m_plots->setCursorT(m_frames[index].t);
+    if (m_frames.size() > 1)
+        m_demo->setFraction(double(index) / (m_frames.size() - 1)); // a side-by-side follows, by fraction
     redrawImages();
     Q_EMIT frameShown(index);
 }
@@ -695,6 +873,7 @@ void ReversePage::saveSettings(QSettings& settings) const
     settings.setValue(kShowX0Key, m_particles->showsX0());
     settings.setValue(kShowNoiseKey, m_particles->showsNoise());
     settings.setValue(kStripKey, m_stripTs->text());
+    settings.setValue(kComparisonKey, m_comparison->currentIndex());
 }
 
 void ReversePage::restoreSettings(const QSettings& settings)
@@ -705,6 +884,7 @@ void ReversePage::restoreSettings(const QSettings& settings)
     m_particles->setShowX0(settings.value(kShowX0Key, false).toBool());
     m_particles->setShowNoise(settings.value(kShowNoiseKey, true).toBool());
     m_stripTs->setText(settings.value(kStripKey).toString());
+    m_comparison->setCurrentIndex(std::clamp(settings.value(kComparisonKey, 0).toInt(), 0, m_comparison->count() - 1));
     updateSummary();
 }
 

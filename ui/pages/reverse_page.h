@@ -4,11 +4,14 @@
 // x_0 and the predicted noise side by side, the whole batch at that t, and two charts over
 // the chain; for 2-D models the particles over the data with the predicted noise as arrows.
 // Frames appear while the chain is computed. Exports a PNG strip of chosen steps, the view
-// as PNG, and the chain as an animation (GIF, MP4, WebM).
+// as PNG, and the chain as an animation (GIF, MP4, WebM). Demonstrations, one click each on
+// the current model and settings, fill the "Demonstrations" tab (DemoView): the same x_T
+// through two sampler settings side by side (moved by the scrubber, by fraction of the
+// chain) and the paper's Figs. 5-8 (DemoWorker on the same thread; Fig. 6 from the frames).
 //
-// Composes SamplingOptions (the settings column), ChainScrubber, ImageViews, ParticleView
-// and ChainPlots, all in widgets/. This file keeps the worker and its job in flight, the
-// recorded frames, what is shown, export and settings.
+// Composes SamplingOptions (the settings column), ChainScrubber, ImageViews, ParticleView,
+// ChainPlots and DemoView, all in widgets/. This file keeps the workers and their jobs in
+// flight, the recorded frames, what is shown, export and settings.
 #pragma once
 
 #include <QImage>
@@ -18,6 +21,7 @@
 #include <atomic>
 #include <memory>
 
+#include "jobs/demo_job.h"
 #include "workers/sampling_worker.h"
 
 class QComboBox;
@@ -28,12 +32,15 @@ class QPushButton;
 class QSettings;
 class QSpinBox;
 class QStackedWidget;
+class QTabWidget;
 class QThread;
 
 namespace ddpm::ui {
 
 class ChainPlots;
 class ChainScrubber;
+class DemoView;
+class DemoWorker;
 class ImageView;
 class ParticleView;
 class SamplingOptions;
@@ -49,6 +56,7 @@ public:
     ChainScrubber* scrubber() const { return m_scrubber; }
     ParticleView* particleView() const { return m_particles; }
     ChainPlots* plots() const { return m_plots; }
+    DemoView* demoView() const { return m_demo; }
 
     /// Offers a trained model (a run folder) among the model choices without choosing it.
     void offerModel(const QString& spec, const QString& label);
@@ -84,14 +92,26 @@ public:
     /// WebM by the extension); animationExported or animationFailed follows. False without a chain.
     bool exportAnimation(const QString& path);
 
+    /// Which choice "Side by side" flips.
+    void setComparison(Comparison comparison);
+    Comparison comparison() const;
+    bool isDemoRunning() const { return m_demoRunningId != 0; }
+    /// Fig. 6 from the recorded chain, shown at once; false (with a message) without a chain
+    /// of images.
+    bool showProgressive();
+
     void saveSettings(QSettings& settings) const;
     void restoreSettings(const QSettings& settings);
 
 public Q_SLOTS:
     /// Samples a chain with the current settings (cancelling one that runs).
     void run();
-    /// Asks the running chain to stop; runCancelled follows (the frames so far stay).
+    /// Asks the running chain and demonstration to stop; runCancelled or demoCancelled follows
+    /// (the frames so far and the last demonstration stay).
     void cancel();
+    /// Starts a demonstration on the current settings in the worker thread (one that runs is
+    /// superseded); Progressive is drawn at once. demoFinished, demoFailed or demoCancelled follows.
+    void runDemo(ddpm::ui::DemoKind kind);
 
 Q_SIGNALS:
     void runStarted();
@@ -103,11 +123,18 @@ Q_SIGNALS:
     void frameShown(int index);
     void animationExported(const QString& path);
     void animationFailed(const QString& message);
+    void demoFinished();
+    void demoFailed(const QString& message);
+    void demoCancelled();
 
 private:
     QWidget* buildControls();
     QWidget* buildResults();
     QWidget* buildImagePanel();
+    QWidget* buildDemoControls(QWidget* parent);
+    void onDemoProgress(quint64 id, int done, int total);
+    void onDemoFinished(const DemoResult& result);
+    void endDemo(const QString& progressText);
     QPushButton* addButton(const QString& objectName, const QString& text, const QString& toolTip, void (ReversePage::*slot)());
     void onStarted(const ChainInfo& info);
     void onUpdate(const ChainUpdate& update);
@@ -132,6 +159,10 @@ private:
     quint64 m_nextId = 1;
     quint64 m_runningId = 0;
     std::shared_ptr<std::atomic<bool>> m_stop;
+    DemoWorker* m_demoWorker = nullptr;
+    quint64 m_demoRunningId = 0;
+    DemoKind m_demoKind = DemoKind::SideBySide;
+    std::shared_ptr<std::atomic<bool>> m_demoStop;
 
     // the recorded chain
     ChainInfo m_info;
@@ -150,6 +181,7 @@ private:
     QPushButton* m_exportStrip = nullptr;
     QPushButton* m_exportView = nullptr;
     QPushButton* m_exportAnimation = nullptr;
+    QComboBox* m_comparison = nullptr;
 
     // results
     QWidget* m_results = nullptr;
@@ -165,6 +197,8 @@ private:
     ImageView* m_gridView = nullptr;
     ParticleView* m_particles = nullptr;
     ChainPlots* m_plots = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    DemoView* m_demo = nullptr;
 };
 
 } // namespace ddpm::ui

@@ -3,15 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <functional>
 #include <limits>
 
 #include <ATen/ATen.h>
-#include <nlohmann/json.hpp>
 
 #include "ddpm/animation.h"
-#include "ddpm/checkpoint.h"
 #include "ddpm/dataset.h"
 #include "ddpm/error.h"
 #include "ddpm/memory_budget.h"
@@ -22,6 +19,7 @@
 #include "ddpm/sampling_plan.h"
 #include "ddpm/schedule.h"
 #include "ddpm/trajectory.h"
+#include "workers/chain_model.h"
 #include "workers/worker_support.h"
 
 namespace ddpm::ui {
@@ -84,26 +82,6 @@ ChainFrame chainFrame(const ddpm::TrajectoryFrame& f, bool images)
         out.pointsEps = floatsOf(f.eps);
     }
     return out;
-}
-
-/// The data spec a checkpoint (or a run folder's newest checkpoint) was trained on; empty
-/// when it does not say.
-std::string trainingDataSpec(const std::string& modelSpec)
-{
-    try {
-        std::string path = modelSpec;
-        std::error_code ec;
-        if (std::filesystem::is_directory(path, ec)) {
-            const std::vector<std::string> all = ddpm::listCheckpoints(path);
-            if (all.empty())
-                return {};
-            path = all.back();
-        }
-        const nlohmann::json meta = nlohmann::json::parse(ddpm::readCheckpoint(path).metadataJson);
-        return meta.at("data").at("spec").get<std::string>();
-    } catch (...) {
-        return {};
-    }
 }
 
 /// Up to 2,000 points of a toy set (drawn as the oracle draws them: seed 0).
@@ -172,21 +150,10 @@ void SamplingWorker::run(const SamplingRequest& request)
         if (s.batch < 1 || s.batch > 4096)
             throw ddpm::Error("Batch " + std::to_string(s.batch) + " is outside 1..4096.");
         const ddpm::NoiseSchedule fallback = s.oracleSchedule.build();
-        std::unique_ptr<ddpm::DenoiseModel> model = ddpm::makeModel(s.modelSpec.toStdString(), false, &fallback);
+        std::unique_ptr<ddpm::DenoiseModel> model = makeChainModel(s, fallback);
         const std::vector<std::int64_t> item = model->itemShape();
-        if (item.empty())
-            throw ddpm::Error("The model " + model->name() + " does not say what it makes; choose a checkpoint, a run "
-                              "folder or an oracle.");
         const ddpm::Parameterization param = model->parameterization();
-
-        ddpm::SamplingSpec spec;
-        spec.sampler = s.sampler.toStdString();
-        spec.spacing = s.spacing.trimmed().toStdString();
-        if (spec.sampler == "ddim")
-            spec.eta = s.eta;
-        else if (!s.variance.isEmpty() && !param.learnsVariance())
-            spec.variance = ddpm::parseVarianceKind(s.variance.toStdString());
-        spec.clipDenoised = s.clipDenoised;
+        const ddpm::SamplingSpec spec = chainSamplingSpec(s, *model);
         ddpm::SamplingPlan plan(*model, spec, &fallback, ddpm::pickDevice("auto"));
         ddpm::Trajectory trajectory(s.batch, item, plan.timesteps(), frameBudget());
 
@@ -203,8 +170,7 @@ void SamplingWorker::run(const SamplingRequest& request)
         info.stride = trajectory.stride();
         info.learnsVariance = param.learnsVariance();
         if (!info.images()) {
-            const std::string spec8 = s.modelSpec.toStdString();
-            const std::string data = s.isOracle() ? spec8.substr(7) : trainingDataSpec(spec8);
+            const std::string data = modelDataSpec(s);
             if (!data.empty()) {
                 loadBackdrop(data, info);
                 info.dataText = QString::fromStdString(data)

@@ -1,7 +1,10 @@
-#include "widgets/chain_images.h"
+#include "chain_images.h"
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+
+#include "ddpm/strip.h"
 
 namespace ddpm::ui {
 
@@ -116,6 +119,35 @@ ddpm::Image paddedToWidth(const ddpm::Image& image, int minWidth)
         std::copy_n(image.pixels.begin() + static_cast<std::ptrdiff_t>(row * y), row,
                     out.pixels.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(out.width) * out.channels * y));
     return out;
+}
+
+ddpm::Image progressiveFigure(const ChainInfo& info, const QVector<ChainFrame>& frames, int samples, int columns,
+                              int tileSide)
+{
+    QVector<int> predicted; // frames with a predicted x_0 (all but the final sample)
+    for (int i = 0; i < frames.size(); ++i)
+        if (frames[i].step >= 1 && !frames[i].x0.isEmpty())
+            predicted.push_back(i);
+    if (!info.images() || predicted.isEmpty())
+        return {};
+    QVector<int> chosen;
+    const int count = std::min<int>(columns, predicted.size());
+    for (int j = 0; j < count; ++j) {
+        const int i = count == 1 ? 0 : static_cast<int>(std::lround(double(j) * (predicted.size() - 1) / (count - 1)));
+        if (chosen.isEmpty() || chosen.back() != predicted[i])
+            chosen.push_back(predicted[i]);
+    }
+    std::vector<ddpm::Image> rows;
+    for (int item = 0; item < std::min(samples, info.batch); ++item) {
+        std::vector<ddpm::Image> tiles;
+        std::vector<std::string> labels;
+        for (int i : chosen) {
+            tiles.push_back(enlarged(chainItemImage(info, frames[i].x0, item), tileSide));
+            labels.push_back("t = " + std::to_string(frames[i].t));
+        }
+        rows.push_back(ddpm::composeStrip(tiles, item == 0 ? labels : std::vector<std::string>{}));
+    }
+    return ddpm::stackVertically(rows);
 }
 
 } // namespace ddpm::ui

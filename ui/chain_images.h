@@ -5,6 +5,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QVector>
 
 #include "ddpm/image.h"
 #include "jobs/sampling_job.h"
@@ -25,6 +26,13 @@ ddpm::Image chainItemImage(const ChainInfo& info, const QByteArray& bytes, int i
 /// (if in range) is framed in orange, which makes the grid RGB (else it has the items'
 /// channels). Empty when bytes is empty.
 ddpm::Image chainGridImage(const ChainInfo& info, const QByteArray& bytes, int selected = -1);
+
+/// Fig. 6 of Ho et al. (2020), progressive generation: the predicted x_0 of the first
+/// `samples` items (rows) at `columns` evenly spaced recorded steps (both ends of the steps
+/// with a prediction kept), each tile enlarged to at least tileSide and labelled with its t.
+/// Empty for points or when no frame has a prediction.
+ddpm::Image progressiveFigure(const ChainInfo& info, const QVector<ChainFrame>& frames, int samples = 4,
+                              int columns = 8, int tileSide = 64);
 
 /// image enlarged by the smallest integer factor that makes its shorter side at least
 /// minSide (nearest neighbour: every pixel a block), or unchanged when it already is.
