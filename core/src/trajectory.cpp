@@ -2,6 +2,8 @@
 #include "ddpm/trajectory.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include <ATen/ATen.h>
 
@@ -24,6 +26,31 @@ std::int64_t itemValues(const std::vector<std::int64_t>& shape)
 at::Tensor toBytes(const at::Tensor& x, double lo, double hi)
 {
     return ((x.to(at::kCPU, at::kFloat).clamp(lo, hi) - lo) * (255.0 / (hi - lo))).round().to(at::kByte).contiguous();
+}
+
+std::vector<float> floats(const at::Tensor& t)
+{
+    const at::Tensor c = t.to(at::kCPU, at::kFloat).contiguous();
+    return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
+StepStatistics statistics(int step, int t, const at::Tensor& xt, const at::Tensor& x0, const at::Tensor& previousX0)
+{
+    StepStatistics s;
+    s.step = step;
+    s.t = t;
+    const at::Tensor flat = xt.detach().to(at::kCPU, at::kFloat).flatten(1);
+    s.xtStd = flat.std(/*unbiased=*/false).item<double>();
+    s.itemXtStd = floats(flat.std(1, /*unbiased=*/false));
+    if (x0.defined() && previousX0.defined()) {
+        const at::Tensor d2 = (x0 - previousX0).flatten(1).square();
+        s.x0Change = std::sqrt(d2.mean().item<double>());
+        s.itemX0Change = floats(d2.mean(1).sqrt());
+    } else {
+        s.x0Change = std::numeric_limits<double>::quiet_NaN();
+        s.itemX0Change.assign(static_cast<std::size_t>(flat.size(0)), std::numeric_limits<float>::quiet_NaN());
+    }
+    return s;
 }
 
 /// Key frames come every kKeyFactor stored strides.
@@ -73,7 +100,8 @@ TrajectoryFrame Trajectory::makeFrame(int k, const at::Tensor& xt, const at::Ten
 }
 
 void Trajectory::run(Sampler& sampler, Rng& rng, const ProgressFn& progress, const std::atomic<bool>* stop,
-                     const std::function<void(const TrajectoryFrame&)>& onFrame)
+                     const std::function<void(const TrajectoryFrame&)>& onFrame,
+                     const std::function<void(const StepStatistics&)>& onStep)
 {
     const int k0 = chainSteps();
     if (sampler.steps() != k0)
@@ -83,12 +111,18 @@ void Trajectory::run(Sampler& sampler, Rng& rng, const ProgressFn& progress, con
     std::vector<std::int64_t> shape{m_n};
     shape.insert(shape.end(), m_itemShape.begin(), m_itemShape.end());
     at::Tensor x = sampler.initialNoise(shape, rng);
+    at::Tensor previousX0;
     if (progress) progress(0, k0);
     for (int k = k0; k >= 1; --k) {
         throwIfCancelled(stop);
         if (m_keyEvery > 0 && (k0 - k) % m_keyEvery == 0)
             m_keys.push_back(KeyFrame{k, x.to(at::kCPU, at::kFloat).clone(), rng.state()});
         SamplerStep s = sampler.step(x, k, rng);
+        if (onStep) {
+            const at::Tensor x0 = s.x0Pred.detach().to(at::kCPU, at::kFloat);
+            onStep(statistics(k, m_timesteps[static_cast<std::size_t>(k - 1)], x, x0, previousX0));
+            previousX0 = x0;
+        }
         if ((k0 - k) % m_stride == 0) {
             m_frames.push_back(makeFrame(k, x, s.x0Pred, s.epsPred));
             if (onFrame) onFrame(m_frames.back());
@@ -99,6 +133,7 @@ void Trajectory::run(Sampler& sampler, Rng& rng, const ProgressFn& progress, con
     m_samples = x.to(at::kCPU, at::kFloat).contiguous();
     m_frames.push_back(makeFrame(0, x, at::Tensor(), at::Tensor()));
     if (onFrame) onFrame(m_frames.back());
+    if (onStep) onStep(statistics(0, 0, x, at::Tensor(), at::Tensor()));
 }
 
 TrajectoryFrame Trajectory::frameAt(int k, Sampler& sampler)

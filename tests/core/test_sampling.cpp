@@ -348,8 +348,20 @@ void TestSampling::trajectoryKeepsEveryStepWithinItsBudget()
     for (int i = 0; i < 40; ++i) ts[static_cast<std::size_t>(i)] = i + 1;
     ddpm::Trajectory chain(4, {1, 6, 6}, ts);
     int seen = 0;
+    std::vector<ddpm::StepStatistics> stats;
     ddpm::Rng rng(9);
-    chain.run(sampler, rng, {}, nullptr, [&](const ddpm::TrajectoryFrame&) { ++seen; });
+    chain.run(sampler, rng, {}, nullptr, [&](const ddpm::TrajectoryFrame&) { ++seen; },
+              [&](const ddpm::StepStatistics& s) { stats.push_back(s); });
+    // Statistics of every step from the float tensors: x_T is N(0, I) noise, the first step
+    // has no previous x_0 to change from, and the final sample ends the list.
+    QCOMPARE(stats.size(), std::size_t(41));
+    QCOMPARE(stats.front().step, 40);
+    QVERIFY(std::isnan(stats.front().x0Change));
+    QVERIFY2(std::abs(stats.front().xtStd - 1.0) < 0.2, qPrintable(QString::number(stats.front().xtStd)));
+    QCOMPARE(stats.front().itemXtStd.size(), std::size_t(4));
+    QVERIFY(stats[1].x0Change > 0 && std::isfinite(stats[1].x0Change));
+    QCOMPARE(stats.back().step, 0);
+    QVERIFY(std::isnan(stats.back().x0Change));
     QCOMPARE(chain.stride(), 1);
     QCOMPARE(static_cast<int>(chain.frames().size()), 41);
     QCOMPARE(seen, 41);

@@ -27,29 +27,6 @@ namespace ddpm::ui {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-/// Passes every step on to the plan's sampler and shows each (x_t, step) to an observer, so
-/// the statistics come from the float tensors (the stored frames are 8-bit and clamped).
-class ObservedSampler final : public ddpm::Sampler {
-public:
-    using Observer = std::function<void(int k, const at::Tensor& xt, const ddpm::SamplerStep& step)>;
-    ObservedSampler(ddpm::Sampler& inner, Observer observer)
-        : Sampler(inner.diffusion(), inner.model()), m_inner(inner), m_observer(std::move(observer))
-    {
-    }
-    ddpm::SamplerStep step(const at::Tensor& xt, int k, ddpm::Rng& rng) override
-    {
-        ddpm::SamplerStep s = m_inner.step(xt, k, rng);
-        m_observer(k, xt, s);
-        return s;
-    }
-    std::string describe() const override { return m_inner.describe(); }
-
-private:
-    ddpm::Sampler& m_inner;
-    Observer m_observer;
-};
 
 QVector<float> floatsOf(const at::Tensor& t)
 {
@@ -104,23 +81,15 @@ void loadBackdrop(const std::string& dataSpec, ChainInfo& info)
     }
 }
 
-/// Per item and over the batch: the std of x_t and the RMS of the predicted x_0's change.
-ChainStep stepStats(int k, int t, const at::Tensor& xt, const at::Tensor& x0, const at::Tensor& previousX0)
+ChainStep chainStep(const ddpm::StepStatistics& st)
 {
     ChainStep s;
-    s.step = k;
-    s.t = t;
-    const at::Tensor flat = xt.detach().to(at::kCPU, at::kFloat).flatten(1);
-    s.xtStd = flat.std(/*unbiased=*/false).item<double>();
-    s.itemXtStd = floatsOf(flat.std(1, /*unbiased=*/false));
-    if (x0.defined() && previousX0.defined()) {
-        const at::Tensor d2 = (x0.detach().to(at::kCPU, at::kFloat) - previousX0).flatten(1).pow(2);
-        s.x0Change = std::sqrt(d2.mean().item<double>());
-        s.itemX0Change = floatsOf(d2.mean(1).sqrt());
-    } else {
-        s.x0Change = kNaN;
-        s.itemX0Change = QVector<float>(static_cast<int>(flat.size(0)), std::numeric_limits<float>::quiet_NaN());
-    }
+    s.step = st.step;
+    s.t = st.t;
+    s.xtStd = st.xtStd;
+    s.x0Change = st.x0Change;
+    s.itemXtStd = QVector<float>(st.itemXtStd.begin(), st.itemXtStd.end());
+    s.itemX0Change = QVector<float>(st.itemX0Change.begin(), st.itemX0Change.end());
     return s;
 }
 
@@ -188,23 +157,17 @@ void SamplingWorker::run(const SamplingRequest& request)
             pending.frames.clear();
             pending.steps.clear();
         };
-        at::Tensor previousX0;
         const bool images = info.images();
-        ObservedSampler observed(plan.sampler(), [&](int k, const at::Tensor& xt, const ddpm::SamplerStep& step) {
-            const at::Tensor x0 = step.x0Pred.detach().to(at::kCPU, at::kFloat);
-            pending.steps.push_back(stepStats(k, info.tOfStep(k), xt, x0, previousX0));
-            previousX0 = x0;
-        });
         ddpm::Rng rng(s.seed);
         trajectory.run(
-            observed, rng,
+            plan.sampler(), rng,
             [&](long long done, long long total) {
                 pending.done = static_cast<int>(done);
                 if (gate.pass(done >= total))
                     flush();
             },
-            request.stop.get(), [&](const ddpm::TrajectoryFrame& f) { pending.frames.push_back(chainFrame(f, images)); });
-        pending.steps.push_back(stepStats(0, 0, trajectory.samples(), at::Tensor(), at::Tensor()));
+            request.stop.get(), [&](const ddpm::TrajectoryFrame& f) { pending.frames.push_back(chainFrame(f, images)); },
+            [&](const ddpm::StepStatistics& st) { pending.steps.push_back(chainStep(st)); });
         flush();
         Q_EMIT finished(id, std::chrono::duration<double>(Clock::now() - start).count());
     } catch (const ddpm::Cancelled&) {

@@ -36,6 +36,18 @@ struct TrajectoryFrame {
     at::Tensor eps;
 };
 
+/// One chain step's statistics, from the float tensors (the frames are 8-bit and clamped, so
+/// a std taken from them would be wrong at large t). step and t as in TrajectoryFrame.
+struct StepStatistics {
+    int step = 0;
+    int t = 0;
+    double xtStd = 0;                 ///< std over every value of the batch's x_t
+    /// RMS of x0_pred(k) - x0_pred(k + 1) over the batch; NaN at the first step and the final sample.
+    double x0Change = 0;
+    std::vector<float> itemXtStd;     ///< per item: the std of its values
+    std::vector<float> itemX0Change;  ///< per item: the RMS of its change (NaN where undefined)
+};
+
 class Trajectory {
 public:
     /// Bytes one frame of n items of this shape takes (images: 3 uint8 tensors; points: 3 float32).
@@ -48,9 +60,11 @@ public:
 
     /// Runs the whole chain from x_T drawn from rng and records it (cancellable: throws
     /// Cancelled when stop is set; progress(done, K)). onFrame, when set, is called with each
-    /// stored frame as soon as it exists (for a view that fills while the chain runs).
+    /// stored frame as soon as it exists (for a view that fills while the chain runs); onStep
+    /// with the statistics of every step, stored or not, and of the final sample.
     void run(Sampler& sampler, Rng& rng, const ProgressFn& progress = {}, const std::atomic<bool>* stop = nullptr,
-             const std::function<void(const TrajectoryFrame&)>& onFrame = {});
+             const std::function<void(const TrajectoryFrame&)>& onFrame = {},
+             const std::function<void(const StepStatistics&)>& onStep = {});
 
     bool images() const { return m_itemShape.size() == 3; }
     int chainSteps() const { return static_cast<int>(m_timesteps.size()); }
