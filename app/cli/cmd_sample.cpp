@@ -104,6 +104,8 @@ void writeImageDirectory(const std::string& dir, const at::Tensor& x)
 
 /// Frames kept for --strip and --trajectory: up to 512 MiB (T = 1000 of 64 images 28 x 28 fit).
 constexpr std::size_t kTrajectoryBudget = std::size_t(512) << 20;
+/// Items per forward pass of the net (and most samples a recorded chain holds).
+constexpr std::int64_t kSampleBatch = 256;
 /// Most frames an animation shows of the chain (then the final sample is held for a second).
 constexpr int kAnimationFrames = 100;
 
@@ -192,8 +194,22 @@ void runSample(const SampleArgs& args)
     ProgressLine progress("sampling", "step");
     at::Tensor x;
     if (args.strip.empty() && args.trajectory.empty()) {
-        x = sampler.sample(shape, rng, progress.callback());
+        // In batches of at most kSampleBatch, so a large --n needs no more memory than that.
+        const ProgressFn report = progress.callback();
+        const std::int64_t batches = (args.n + kSampleBatch - 1) / kSampleBatch;
+        const int k = plan.steps();
+        std::vector<at::Tensor> parts;
+        for (std::int64_t b = 0; b < batches; ++b) {
+            shape[0] = std::min<std::int64_t>(kSampleBatch, args.n - b * kSampleBatch);
+            const ProgressFn part = report ? ProgressFn([&, b](long long done, long long) { report(b * k + done, batches * k); })
+                                           : ProgressFn();
+            parts.push_back(sampler.sample(shape, rng, part));
+        }
+        x = parts.size() == 1 ? parts.front() : at::cat(parts, 0);
     } else {
+        if (args.n > kSampleBatch)
+            throw UsageError{"--strip and --trajectory record the chain of at most " + std::to_string(kSampleBatch)
+                             + " samples; ask for fewer with --n, or draw the rest in a run without them"};
         Trajectory chain(args.n, item, plan.timesteps(), kTrajectoryBudget);
         chain.run(sampler, rng, progress.callback());
         x = chain.samples();

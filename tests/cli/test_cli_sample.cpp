@@ -39,6 +39,7 @@ const std::vector<BadCase>& badCases()
         {"images as csv", {"--model", "oracle:image:@IMAGE@", "--out", "@DIR@/p.csv"}, "FILE.png"},
         {"unknown oracle data", {"--model", "oracle:toy:spirals", "--out", "@DIR@/p.csv"}, "spirals"},
         {"trajectory not animation", {"--model", "oracle:toy:gaussians8", "--trajectory", "@DIR@/t.avi", "--out", "@DIR@/p.csv"}, ".gif"},
+        {"too many to record", {"--model", "oracle:toy:gaussians8", "--n", "300", "--trajectory", "@DIR@/t.gif", "--out", "@DIR@/p.csv"}, "at most 256"},
         {"bad out", {"--model", "oracle:toy:gaussians8", "--out", "@DIR@/p.txt"}, ".png"},
         {"missing checkpoint", {"--model", "@DIR@/none.ckpt", "--out", "@DIR@/p.csv"}, "none.ckpt"},
     };
