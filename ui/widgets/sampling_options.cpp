@@ -260,6 +260,8 @@ void SamplingOptions::setImagesKind(bool images)
 {
     m_images = images;
     const QSignalBlocker block(m_batch);
+    // Images: one recorded chain of at most 256, as `ddpm sample --trajectory` takes.
+    m_batch->setMaximum(images ? 256 : 4096);
     m_batch->setValue(images ? m_batchImages : m_batchPoints);
 }
 
