@@ -206,6 +206,60 @@ private Q_SLOTS:
         QCOMPARE(page.options()->settings().config.loss, std::string("hybrid"));
     }
 
+    // A wheel turn pins a plot's view while new points arrive; a double-click follows the data again.
+    void plotsPanZoomAndFollow()
+    {
+        ddpm::ui::TrainingPlots plots;
+        plots.resize(900, 500);
+        plots.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plots));
+        const auto points = [](long long from, long long to) {
+            std::vector<ddpm::ui::TrainingPoint> v;
+            for (long long s = from; s <= to; ++s) {
+                ddpm::ui::TrainingPoint p;
+                p.step = s;
+                p.wallSeconds = 0.1 * double(s);
+                p.loss = 1.0 / double(s);
+                p.gradNorm = 1;
+                p.lr = 1e-3;
+                p.bucketLoss.fill(0.5);
+                v.push_back(p);
+            }
+            return v;
+        };
+        QCustomPlot* loss = plots.lossPlot();
+        plots.append(points(1, 100));
+        QTRY_COMPARE(loss->xAxis->range().upper, 100.0);
+        QVERIFY(plots.follows(loss));
+
+        const QPointF centre = loss->axisRect()->rect().center();
+        QWheelEvent wheel(centre, loss->mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                          Qt::NoScrollPhase, false);
+        QApplication::sendEvent(loss, &wheel);
+        QVERIFY(!plots.follows(loss));
+        const QCPRange zoomed = loss->xAxis->range();
+        QVERIFY(zoomed.size() < 99.0); // zoomed in
+
+        plots.append(points(101, 200));
+        QTest::qWait(400); // two replot periods
+        QCOMPARE(loss->xAxis->range().lower, zoomed.lower);
+        QCOMPARE(loss->xAxis->range().upper, zoomed.upper);
+        QVERIFY(plots.follows(plots.gradPlot())); // the others still follow
+        QTRY_COMPARE(plots.gradPlot()->xAxis->range().upper, 200.0);
+
+        QMouseEvent press(QEvent::MouseButtonPress, centre, loss->mapToGlobal(centre), Qt::LeftButton, Qt::LeftButton,
+                          Qt::NoModifier);
+        QMouseEvent release(QEvent::MouseButtonRelease, centre, loss->mapToGlobal(centre), Qt::LeftButton, Qt::NoButton,
+                            Qt::NoModifier);
+        QMouseEvent dbl(QEvent::MouseButtonDblClick, centre, loss->mapToGlobal(centre), Qt::LeftButton, Qt::LeftButton,
+                        Qt::NoModifier);
+        QApplication::sendEvent(loss, &press);
+        QApplication::sendEvent(loss, &release);
+        QApplication::sendEvent(loss, &dbl);
+        QVERIFY(plots.follows(loss));
+        QCOMPARE(loss->xAxis->range().upper, 200.0);
+    }
+
     void settingsPersist()
     {
         QTemporaryDir dir;

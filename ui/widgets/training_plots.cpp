@@ -147,11 +147,40 @@ QCustomPlot* TrainingPlots::makePlot(const QString& objectName, const QString& t
     plot->setNoAntialiasingOnDrag(true);
     plot->xAxis->ticker()->setTickStepStrategy(QCPAxisTicker::tssMeetTickCount); // the small plots are narrow
     plot->xAxis->ticker()->setTickCount(4);
+    plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    plot->setToolTip(tr("Drag to pan, scroll to zoom (over an axis: that axis only); double-click to follow the "
+                        "data again."));
+    // A drag or a wheel turn pins the view; the replot timer then leaves its ranges alone.
+    connect(plot, &QCustomPlot::mouseMove, this, [this, plot](QMouseEvent* e) {
+        if (e->buttons() & Qt::LeftButton)
+            m_pinned.insert(plot);
+    });
+    connect(plot, &QCustomPlot::mouseWheel, this, [this, plot](QWheelEvent*) { m_pinned.insert(plot); });
+    connect(plot, &QCustomPlot::mouseDoubleClick, this, [this, plot](QMouseEvent*) { follow(plot); });
+    // Over an axis, the wheel zooms that axis alone (QCustomPlot emits mouseWheel before the axis rect zooms).
+    connect(plot, &QCustomPlot::mouseWheel, plot, [plot](QWheelEvent* e) {
+        const QPointF p = e->position();
+        const QRect r = plot->axisRect()->rect();
+        Qt::Orientations o = Qt::Horizontal | Qt::Vertical;
+        if (p.y() > r.bottom())
+            o = Qt::Horizontal;
+        else if (p.x() < r.left())
+            o = Qt::Vertical;
+        plot->axisRect()->setRangeZoom(o);
+    });
     return plot;
+}
+
+void TrainingPlots::follow(QCustomPlot* plot)
+{
+    m_pinned.remove(plot);
+    m_dirty = true;
+    replotIfDirty();
 }
 
 void TrainingPlots::clear(int diffusionSteps)
 {
+    m_pinned.clear();
     m_diffusionSteps = std::max(1, diffusionSteps);
     m_step.clear();
     m_wall.clear();
@@ -303,8 +332,10 @@ void TrainingPlots::updateHeatMap()
     const QCPRange range = m_heatMap->dataRange();
     setLogAxis(m_heatMap->colorScale()->axis(), range.lower > 0 && range.upper / range.lower > 10);
     m_heatMap->colorScale()->setDataScaleType(m_heatMap->colorScale()->axis()->scaleType());
-    m_bucketPlot->xAxis->setRange(first - 0.5, last + 0.5);
-    m_bucketPlot->yAxis->setRange(0, m_diffusionSteps);
+    if (!m_pinned.contains(m_bucketPlot)) {
+        m_bucketPlot->xAxis->setRange(first - 0.5, last + 0.5);
+        m_bucketPlot->yAxis->setRange(0, m_diffusionSteps);
+    }
 }
 
 void TrainingPlots::replotIfDirty()
@@ -313,6 +344,10 @@ void TrainingPlots::replotIfDirty()
         return;
     m_dirty = false;
     for (QCustomPlot* plot : {m_lossPlot, m_gradPlot, m_lrPlot}) {
+        if (m_pinned.contains(plot)) {
+            plot->replot(QCustomPlot::rpQueuedReplot);
+            continue;
+        }
         plot->rescaleAxes();
         plot->yAxis->scaleRange(1.05, plot->yAxis->range().center()); // a little headroom
         if (plot->yAxis->scaleType() == QCPAxis::stLogarithmic && plot->yAxis->range().lower <= 0)

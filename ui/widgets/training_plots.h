@@ -2,9 +2,12 @@
 // the loss per tenth of 1..T over steps as a heat map, the gradient norm and the learning rate.
 // Data is appended as it arrives and drawn by a 150 ms timer only when something new arrived
 // and the plots are visible, never once per step. The x axis shows steps or training time; the
-// loss and gradient norm can use a log axis. The curves export as CSV, the plots as one PNG.
+// loss and gradient norm can use a log axis. Each plot pans (drag) and zooms (wheel); once a
+// person has moved a plot it stays where they put it while data arrives, and a double-click
+// makes it follow the data again. The curves export as CSV, the plots as one PNG.
 #pragma once
 
+#include <QSet>
 #include <QWidget>
 
 #include <array>
@@ -51,6 +54,12 @@ public:
     QCustomPlot* gradPlot() const { return m_gradPlot; }
     QCustomPlot* lrPlot() const { return m_lrPlot; }
 
+    /// True while the plot shows its whole data (rescaled on each replot); false once the person
+    /// dragged or zoomed it, until a double-click or clear().
+    bool follows(const QCustomPlot* plot) const { return !m_pinned.contains(plot); }
+    /// Makes the plot follow the data again and replots it.
+    void follow(QCustomPlot* plot);
+
 protected:
     void showEvent(QShowEvent* event) override;
 
@@ -85,6 +94,7 @@ private:
     QCustomPlot* m_gradPlot = nullptr;
     QCustomPlot* m_lrPlot = nullptr;
     QTimer* m_timer = nullptr;
+    QSet<const QCustomPlot*> m_pinned; // plots the person panned or zoomed
 };
 
 } // namespace ddpm::ui
