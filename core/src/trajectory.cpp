@@ -107,6 +107,8 @@ void Trajectory::run(Sampler& sampler, Rng& rng, const ProgressFn& progress, con
     if (sampler.steps() != k0)
         throw Error("the trajectory has " + std::to_string(k0) + " steps but the sampler " + std::to_string(sampler.steps()));
     m_frames.clear();
+    m_released = false;
+    m_samples = at::Tensor();
     m_keys.clear();
     std::vector<std::int64_t> shape{m_n};
     shape.insert(shape.end(), m_itemShape.begin(), m_itemShape.end());
@@ -141,21 +143,36 @@ TrajectoryFrame Trajectory::frameAt(int k, Sampler& sampler)
     const int k0 = chainSteps();
     if (k < 0 || k > k0)
         throw Error("trajectory step " + std::to_string(k) + " is outside 0.." + std::to_string(k0));
-    if (m_frames.empty())
+    if (!m_samples.defined())
         throw Error("the trajectory has not been run");
-    if (k == 0) return m_frames.back();
-    if ((k0 - k) % m_stride == 0) return m_frames[static_cast<std::size_t>((k0 - k) / m_stride)];
+    if (k == 0) return m_released ? makeFrame(0, m_samples, at::Tensor(), at::Tensor()) : m_frames.back();
+    if (!m_released && stores(k)) return m_frames[static_cast<std::size_t>((k0 - k) / m_stride)];
     // The nearest key frame at or before step k in the chain's order (a step number >= k).
     const KeyFrame* key = nullptr;
     for (const KeyFrame& kf : m_keys)
         if (kf.step >= k && (key == nullptr || kf.step < key->step)) key = &kf;
-    if (key == nullptr) throw Error("the trajectory lost the key frame before step " + std::to_string(k));
+    if (key == nullptr) {
+        if (m_keyEvery == 0) throw Error("the trajectory's frames were released and it keeps no key frames");
+        throw Error("the trajectory lost the key frame before step " + std::to_string(k));
+    }
     Rng rng(0);
     rng.setState(key->rngState);
     at::Tensor x = key->xt.to(sampler.diffusion().device());
     for (int j = key->step; j > k; --j) x = sampler.step(x, j, rng).xPrev;
     const SamplerStep s = sampler.step(x, k, rng);
     return makeFrame(k, x, s.x0Pred, s.epsPred);
+}
+
+bool Trajectory::stores(int k) const
+{
+    return k == 0 || (k >= 1 && k <= chainSteps() && (chainSteps() - k) % m_stride == 0);
+}
+
+void Trajectory::releaseStoredFrames()
+{
+    m_frames.clear();
+    m_frames.shrink_to_fit();
+    m_released = true;
 }
 
 std::size_t Trajectory::bytes() const

@@ -404,6 +404,19 @@ void TestSampling::trajectoryRecomputesBetweenKeyFrames()
         if (k > 0) QVERIFY2(at::equal(got.x0, want.x0), qPrintable(QString("x_0 at step %1").arg(k)));
     }
     QVERIFY_EXCEPTION_THROWN(small.frameAt(61, sampler), ddpm::Error);
+    QVERIFY(small.stores(60) && small.stores(0) && !small.stores(59));
+
+    // Without its stored frames (the GUI copies them out) every step is recomputed, the same.
+    const std::size_t before = small.bytes();
+    small.releaseStoredFrames();
+    QVERIFY(small.bytes() < before);
+    QVERIFY(small.frames().empty());
+    for (int k : {60, 59, 37, 1, 0}) {
+        const ddpm::TrajectoryFrame want = full.frameAt(k, sampler);
+        const ddpm::TrajectoryFrame got = small.frameAt(k, sampler);
+        QVERIFY2(at::equal(got.xt, want.xt), qPrintable(QString("x_t at step %1 after the release").arg(k)));
+        if (k > 0) QVERIFY2(at::equal(got.eps, want.eps), qPrintable(QString("eps at step %1").arg(k)));
+    }
 }
 
 namespace {

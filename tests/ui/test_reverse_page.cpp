@@ -119,6 +119,57 @@ private Q_SLOTS:
         QVERIFY(page.figureCaption().contains(QStringLiteral("toy:gaussians8")));
     }
 
+    // Under a tight memory bound only every k-th step is stored; once the chain is done the
+    // scrubber still walks every step, and a step between stored ones is recomputed by the
+    // worker, the same as a chain that stored everything.
+    void stepsBetweenStoredFramesAreRecomputed()
+    {
+        QTemporaryDir dir;
+        const QString spec = writeImages(dir);
+        const auto chainOf = [&](ReversePage& page, qint64 budget) {
+            page.resize(1300, 850);
+            page.show();
+            QVERIFY(page.options()->setModelSpec(spec));
+            page.options()->setSampler(QStringLiteral("ddpm"));
+            page.options()->setSpacing(QStringLiteral("20"));
+            page.options()->setSeed(7);
+            page.options()->setBatch(4);
+            page.setFrameBudget(budget);
+            QVERIFY(runAndWait(page));
+        };
+        ReversePage full;
+        chainOf(full, 0);
+        QCOMPARE(full.chainInfo().stride, 1);
+        ReversePage bounded;
+        chainOf(bounded, 20000); // 3 x 4 x 144 bytes a frame: about 5 frames fit
+        QVERIFY2(bounded.chainInfo().stride > 1, qPrintable(QString::number(bounded.chainInfo().stride)));
+        QVERIFY(bounded.frameCount() < 21);
+        QCOMPARE(bounded.scrubber()->count(), 21); // every step K..0
+        QCOMPARE(bounded.scrubber()->currentStep(), 0);
+
+        for (int index : {3, 4, 19}) {
+            const int step = 20 - index;
+            QSignalSpy recomputed(&bounded, &ReversePage::frameRecomputed);
+            bounded.scrubber()->setIndex(index);
+            QVERIFY(!bounded.shownFrameExact()); // the nearest stored frame until the step arrives
+            QVERIFY(recomputed.wait(kWait));
+            QCOMPARE(recomputed.first().first().toInt(), step);
+            QVERIFY(bounded.shownFrameExact());
+            QCOMPARE(bounded.shownFrame().step, step);
+            full.scrubber()->setIndex(index);
+            QCOMPARE(full.shownFrame().step, step);
+            QCOMPARE(bounded.shownFrame().xt, full.shownFrame().xt);
+            QCOMPARE(bounded.shownFrame().x0, full.shownFrame().x0);
+            QCOMPARE(bounded.xtImage(), full.xtImage());
+        }
+        // A stored step shows at once.
+        bounded.scrubber()->setIndex(0);
+        QVERIFY(bounded.shownFrameExact());
+        QCOMPARE(bounded.shownFrame().step, 20);
+        full.scrubber()->setIndex(0);
+        QCOMPARE(bounded.shownFrame().xt, full.shownFrame().xt);
+    }
+
     void sliderKeysAndPlayChangeTheFrame()
     {
         QTemporaryDir dir;

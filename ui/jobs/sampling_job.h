@@ -43,6 +43,8 @@ struct SamplingRequest {
     SamplingSettings settings;
     QString modelLabel;                      ///< how the page names the model ("Oracle: toy:gaussians8")
     std::shared_ptr<std::atomic<bool>> stop; ///< set to cancel; may be null (never stops)
+    /// Bytes the stored frames may take (the rest is recomputed); 0: SamplingWorker::frameBudget().
+    qint64 frameBudget = 0;
 };
 
 /// What the chain is, sent once the model and the plan are built (before the first step).
@@ -106,4 +108,5 @@ struct ChainUpdate {
 } // namespace ddpm::ui
 
 Q_DECLARE_METATYPE(ddpm::ui::ChainInfo)
+Q_DECLARE_METATYPE(ddpm::ui::ChainFrame)
 Q_DECLARE_METATYPE(ddpm::ui::ChainUpdate)

@@ -102,6 +102,8 @@ ReversePage::ReversePage(QWidget* parent)
     connect(m_worker, &SamplingWorker::finished, this, &ReversePage::onFinished, Qt::QueuedConnection);
     connect(m_worker, &SamplingWorker::failed, this, &ReversePage::onFailed, Qt::QueuedConnection);
     connect(m_worker, &SamplingWorker::cancelled, this, &ReversePage::onCancelled, Qt::QueuedConnection);
+    connect(m_worker, &SamplingWorker::frameRecomputed, this, &ReversePage::onFrameRecomputed, Qt::QueuedConnection);
+    connect(m_worker, &SamplingWorker::recomputeFailed, this, &ReversePage::onRecomputeFailed, Qt::QueuedConnection);
     connect(m_worker, &SamplingWorker::animationWritten, this, [this](const QString& path) {
         m_status->setText(tr("Animation written: %1").arg(QFileInfo(path).fileName()));
         m_exportAnimation->setEnabled(hasChain());
@@ -398,6 +400,7 @@ void ReversePage::run()
     request.settings = m_options->settings();
     request.modelLabel = m_options->modelLabel();
     request.stop = std::make_shared<std::atomic<bool>>(false);
+    request.frameBudget = m_frameBudget;
     m_stop = request.stop;
     m_runningId = request.id;
     setRunning(true);
@@ -486,7 +489,7 @@ void ReversePage::onDemoFinished(const DemoResult& result)
     m_demo->showResult(result);
     m_tabs->setCurrentWidget(m_demo);
     if (result.kind == DemoKind::SideBySide && hasChain() && m_shownIndex >= 0)
-        m_demo->setFraction(double(m_shownIndex) / std::max(1, frameCount() - 1));
+        m_demo->setFraction(double(m_shownIndex) / std::max(1, m_scrubber->count() - 1));
     Q_EMIT demoFinished();
 }
 
@@ -539,6 +542,9 @@ void ReversePage::onStarted(const ChainInfo& info)
     m_complete = false;
     m_seconds = 0;
     m_shownIndex = -1;
+    m_shown = ChainFrame();
+    m_shownExact = false;
+    m_wantedStep = -1;
     m_scrubber->clear();
     m_plots->clear(info.originalSteps, info.images());
     {
@@ -556,8 +562,9 @@ void ReversePage::onStarted(const ChainInfo& info)
     m_progress->setRange(0, std::max(1, info.chainSteps()));
     m_progress->setValue(0);
     m_progress->setFormat(tr("step %v of %m"));
-    m_status->setText(info.stride > 1 ? tr("Every %1th step is kept (the memory bound); the scrubber moves between "
-                                           "kept steps.").arg(info.stride)
+    m_status->setText(info.stride > 1 ? tr("Every %1th step is stored (the memory bound); once the chain is done, "
+                                           "the steps between are recomputed when the scrubber stands on them.")
+                                            .arg(info.stride)
                                       : QString());
     updateSummary();
 }
@@ -582,6 +589,8 @@ void ReversePage::onFinished(quint64 id, double seconds)
         return;
     m_complete = true;
     m_seconds = seconds;
+    if (m_info.stride > 1)
+        spreadScrubberOverEveryStep();
     endRun(tr("done in %1 s").arg(seconds, 0, 'f', 2), true);
     updateSummary();
     Q_EMIT runFinished();
@@ -648,23 +657,104 @@ void ReversePage::setSelectedItem(int item)
     m_sample->setValue(item);
 }
 
+int ReversePage::storedIndexOf(int step) const
+{
+    const int k0 = m_info.chainSteps();
+    const int stride = std::max(1, m_info.stride);
+    if (m_frames.isEmpty() || step < 0 || step > k0)
+        return -1;
+    if (step == 0)
+        return m_frames.back().step == 0 ? int(m_frames.size()) - 1 : -1;
+    if ((k0 - step) % stride != 0)
+        return -1;
+    const int i = (k0 - step) / stride;
+    return i < m_frames.size() && m_frames[i].step == step ? i : -1;
+}
+
+void ReversePage::spreadScrubberOverEveryStep()
+{
+    // Positions K..0; the scrubber stays on the step it stood on.
+    const int k0 = m_info.chainSteps();
+    QVector<int> steps, ts;
+    for (int k = k0; k >= 0; --k) {
+        steps.push_back(k);
+        ts.push_back(m_info.tOfStep(k));
+    }
+    const int current = m_scrubber->currentStep();
+    m_scrubber->setPositions(steps, ts, current < 0 ? k0 : k0 - current);
+}
+
 void ReversePage::showIndex(int index)
 {
-    if (index < 0 || index >= m_frames.size())
+    const int step = m_scrubber->stepAt(index);
+    if (step < 0)
         return;
     m_shownIndex = index;
-    m_plots->setCursorT(m_frames[index].t);
-    if (m_frames.size() > 1)
-        m_demo->setFraction(double(index) / (m_frames.size() - 1)); // a side-by-side follows, by fraction
+    const int stored = storedIndexOf(step);
+    if (stored >= 0) {
+        m_shown = m_frames[stored];
+        m_shownExact = true;
+    } else {
+        // The stored frame just before it in the chain until the recomputed one arrives.
+        const int k0 = m_info.chainSteps();
+        const int before = std::clamp((k0 - step) / std::max(1, m_info.stride), 0, int(m_frames.size()) - 1);
+        m_shown = m_frames[before];
+        m_shownExact = false;
+        requestRecompute(step);
+    }
+    m_plots->setCursorT(m_info.tOfStep(step));
+    if (m_scrubber->count() > 1)
+        m_demo->setFraction(double(index) / (m_scrubber->count() - 1)); // a side-by-side follows, by fraction
     redrawImages();
     Q_EMIT frameShown(index);
 }
 
+void ReversePage::requestRecompute(int step)
+{
+    m_wantedStep = step;
+    if (m_recomputing)
+        return; // the answer to the one in flight sends the newest wish
+    m_recomputing = true;
+    SamplingWorker* worker = m_worker;
+    const quint64 id = m_info.id;
+    QMetaObject::invokeMethod(worker, [worker, id, step] { worker->recompute(id, step); }, Qt::QueuedConnection);
+}
+
+void ReversePage::onFrameRecomputed(quint64 id, const ChainFrame& frame)
+{
+    m_recomputing = false;
+    if (id != m_info.id)
+        return;
+    const int current = m_scrubber->currentStep();
+    if (frame.step == current) {
+        m_shown = frame;
+        m_shownExact = true;
+        redrawImages();
+        Q_EMIT frameRecomputed(frame.step);
+    } else if (current >= 0 && storedIndexOf(current) < 0) {
+        requestRecompute(current); // the scrubber moved on meanwhile
+    }
+}
+
+void ReversePage::onRecomputeFailed(quint64 id, int step, const QString& message)
+{
+    m_recomputing = false;
+    const int current = m_scrubber->currentStep();
+    if (id != m_info.id) {
+        // An answer for an older chain: ask again for the one shown, if it still needs it.
+        if (m_complete && current >= 0 && storedIndexOf(current) < 0)
+            requestRecompute(current);
+        return;
+    }
+    if (step == current)
+        m_status->setText(tr("Cannot recompute step %1: %2").arg(step).arg(message));
+}
+
 void ReversePage::redrawImages()
 {
-    if (m_shownIndex < 0 || m_shownIndex >= m_frames.size())
+    if (m_shownIndex < 0 || (m_shown.xt.isEmpty() && m_shown.pointsXt.isEmpty()))
         return;
-    const ChainFrame& f = m_frames[m_shownIndex];
+    const ChainFrame& f = m_shown;
     const int item = m_sample->value();
     if (!m_info.images()) {
         m_particles->showFrame(f, item);
@@ -672,7 +762,9 @@ void ReversePage::redrawImages()
     }
     const bool final = f.step == 0;
     m_xtView->setImage(toQImage(chainItemImage(m_info, f.xt, item)));
-    m_xtView->setCaption(final ? tr("x₀: the sample #%1").arg(item) : tr("xₜ at t = %1 (#%2)").arg(f.t).arg(item));
+    const QString pending = m_shownExact ? QString() : tr(" — recomputing t = %1…").arg(m_scrubber->currentT());
+    m_xtView->setCaption((final ? tr("x₀: the sample #%1").arg(item) : tr("xₜ at t = %1 (#%2)").arg(f.t).arg(item))
+                         + pending);
     m_x0View->setImage(toQImage(chainItemImage(m_info, f.x0, item)));
     m_x0View->setPlaceholder(final ? tr("the chain has ended") : QString());
     m_x0View->setCaption(tr("predicted x₀"));

@@ -67,9 +67,18 @@ public:
     /// Whether the recorded chain ran to the final sample.
     bool chainComplete() const { return m_complete; }
     const ChainInfo& chainInfo() const { return m_info; }
+    /// Frames stored (every step, or every stride-th under the memory bound, and the final sample).
     int frameCount() const { return static_cast<int>(m_frames.size()); }
-    /// The frame shown (index into the stored frames, -1 for none).
+    /// The scrubber position shown (-1 for none). Positions are the stored frames while the
+    /// chain runs; once it is complete, every step K..0 (steps between stored frames are
+    /// recomputed by the worker).
     int shownIndex() const { return m_shownIndex; }
+    /// The frame on screen (for a step being recomputed, the nearest stored one until it arrives).
+    const ChainFrame& shownFrame() const { return m_shown; }
+    /// Whether the frame on screen is the scrubber's step (false while it is recomputed).
+    bool shownFrameExact() const { return m_shownExact; }
+    /// Bytes the stored frames of the next chain may take (0: a quarter of the free memory).
+    void setFrameBudget(qint64 bytes) { m_frameBudget = bytes; }
     /// The selected sample of the batch.
     int selectedItem() const;
     void setSelectedItem(int item);
@@ -121,6 +130,8 @@ Q_SIGNALS:
     void runCancelled();
     /// A frame was drawn (index into the stored frames).
     void frameShown(int index);
+    /// A step between stored frames was recomputed and is now on screen.
+    void frameRecomputed(int step);
     void animationExported(const QString& path);
     void animationFailed(const QString& message);
     void demoFinished();
@@ -148,6 +159,12 @@ private:
     void updateSummary();
     void showError(const QString& title, const QString& message);
     QVector<int> stripIndices(const QVector<int>& ts) const;
+    /// Index into m_frames of chain step k, or -1 when it is not stored.
+    int storedIndexOf(int step) const;
+    void spreadScrubberOverEveryStep();
+    void requestRecompute(int step);
+    void onFrameRecomputed(quint64 id, const ChainFrame& frame);
+    void onRecomputeFailed(quint64 id, int step, const QString& message);
     QVector<int> parsedStripTs() const;
     void exportStripAsk();
     void exportViewAsk();
@@ -170,6 +187,12 @@ private:
     bool m_complete = false;
     double m_seconds = 0;
     int m_shownIndex = -1;
+    ChainFrame m_shown;
+    bool m_shownExact = false;
+    qint64 m_frameBudget = 0;
+    // Recomputation of steps between stored frames: one request in flight, the newest wish next.
+    bool m_recomputing = false;
+    int m_wantedStep = -1;
 
     // controls
     SamplingOptions* m_options = nullptr;

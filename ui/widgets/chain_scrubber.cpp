@@ -21,13 +21,13 @@ ChainScrubber::ChainScrubber(QWidget* parent)
 {
     m_back = new QPushButton(QStringLiteral("◀"), this);
     m_back->setObjectName(QStringLiteral("stepBack"));
-    m_back->setToolTip(tr("One stored step towards x_T (Left)"));
+    m_back->setToolTip(tr("One step towards x_T (Left)"));
     m_play = new QPushButton(tr("Play"), this);
     m_play->setObjectName(QStringLiteral("play"));
     m_play->setToolTip(tr("Play the chain from x_T to x_0 (Space)"));
     m_forward = new QPushButton(QStringLiteral("▶"), this);
     m_forward->setObjectName(QStringLiteral("stepForward"));
-    m_forward->setToolTip(tr("One stored step towards x_0 (Right)"));
+    m_forward->setToolTip(tr("One step towards x_0 (Right)"));
     for (QPushButton* b : {m_back, m_forward})
         b->setMaximumWidth(36);
     m_speed = new QComboBox(this);
@@ -35,7 +35,7 @@ ChainScrubber::ChainScrubber(QWidget* parent)
     for (int fps : {2, 5, 10, 25, 50, 100})
         m_speed->addItem(tr("%1 steps/s").arg(fps), fps);
     m_speed->setCurrentIndex(m_speed->findData(25));
-    m_speed->setToolTip(tr("How fast Play walks the chain (stored steps a second)"));
+    m_speed->setToolTip(tr("How fast Play walks the chain (steps a second)"));
     m_slider = new QSlider(Qt::Horizontal, this);
     m_slider->setObjectName(QStringLiteral("chainSlider"));
     m_slider->setRange(0, 0);
@@ -112,6 +112,22 @@ void ChainScrubber::appendPosition(int step, int t)
         updateReadout();
     if (count() == 1)
         Q_EMIT indexChanged(0); // setValue(0) on a slider at 0 says nothing
+}
+
+void ChainScrubber::setPositions(const QVector<int>& steps, const QVector<int>& ts, int index)
+{
+    m_steps = steps;
+    m_ts = ts;
+    m_ts.resize(m_steps.size());
+    setEnabled(!m_steps.isEmpty());
+    {
+        const QSignalBlocker block(m_slider);
+        m_slider->setRange(0, std::max(0, count() - 1));
+        m_slider->setValue(std::clamp(index, 0, std::max(0, count() - 1)));
+    }
+    updateReadout();
+    if (!m_steps.isEmpty())
+        Q_EMIT indexChanged(m_slider->value());
 }
 
 int ChainScrubber::index() const

@@ -1,4 +1,4 @@
-// The scrubber over a recorded chain: a slider over its stored frames from x_T (left) to the
+// The scrubber over a recorded chain: a slider over its steps from x_T (left) to the
 // final sample x_0 (right), Play/Pause at a chosen speed, step buttons and a readout of t.
 // Left/Right step one frame, Home/End jump to x_T/x_0, Space plays or pauses (on the slider
 // and on the buttons). It holds positions only; the page shows the frame.
@@ -26,6 +26,11 @@ public:
     /// slider stands on the last position it follows the new one.
     void appendPosition(int step, int t);
     int count() const { return static_cast<int>(m_steps.size()); }
+    /// Replaces every position at once (steps and their t, x_T first) and stands on index,
+    /// emitting indexChanged once; playing goes on.
+    void setPositions(const QVector<int>& steps, const QVector<int>& ts, int index);
+    /// The chain step at a position (-1 outside 0..count() - 1).
+    int stepAt(int index) const { return index >= 0 && index < count() ? m_steps[index] : -1; }
 
     /// The position shown, 0 (x_T) .. count() - 1; -1 when there is none.
     int index() const;

@@ -95,12 +95,28 @@ ChainStep chainStep(const ddpm::StepStatistics& st)
 
 } // namespace
 
+/// A chain with what recomputing its steps takes; members in construction order (the plan
+/// refers to the model and the fallback schedule).
+struct SamplingWorker::Chain {
+    quint64 id = 0;
+    bool images = true;
+    ddpm::NoiseSchedule fallback;
+    std::unique_ptr<ddpm::DenoiseModel> model;
+    std::unique_ptr<ddpm::SamplingPlan> plan;
+    std::unique_ptr<ddpm::Trajectory> trajectory;
+
+    explicit Chain(ddpm::NoiseSchedule schedule) : fallback(std::move(schedule)) {}
+};
+
 SamplingWorker::SamplingWorker(QObject* parent)
     : QObject(parent)
 {
     qRegisterMetaType<ddpm::ui::ChainInfo>();
     qRegisterMetaType<ddpm::ui::ChainUpdate>();
+    qRegisterMetaType<ddpm::ui::ChainFrame>();
 }
+
+SamplingWorker::~SamplingWorker() = default;
 
 std::size_t SamplingWorker::frameBudget()
 {
@@ -114,17 +130,24 @@ void SamplingWorker::run(const SamplingRequest& request)
     const quint64 id = request.id;
     const auto start = Clock::now();
     const SamplingSettings& s = request.settings;
+    m_last.reset(); // a new chain replaces the one that recomputed
     try {
         ddpm::throwIfCancelled(request.stop.get());
         if (s.batch < 1 || s.batch > 4096)
             throw ddpm::Error("Batch " + std::to_string(s.batch) + " is outside 1..4096.");
-        const ddpm::NoiseSchedule fallback = s.oracleSchedule.build();
-        std::unique_ptr<ddpm::DenoiseModel> model = makeChainModel(s, fallback);
+        auto chain = std::make_unique<Chain>(s.oracleSchedule.build());
+        chain->id = id;
+        chain->model = makeChainModel(s, chain->fallback);
+        ddpm::DenoiseModel* model = chain->model.get();
         const std::vector<std::int64_t> item = model->itemShape();
         const ddpm::Parameterization param = model->parameterization();
         const ddpm::SamplingSpec spec = chainSamplingSpec(s, *model);
-        ddpm::SamplingPlan plan(*model, spec, &fallback, ddpm::pickDevice("auto"));
-        ddpm::Trajectory trajectory(s.batch, item, plan.timesteps(), frameBudget());
+        chain->plan = std::make_unique<ddpm::SamplingPlan>(*model, spec, &chain->fallback, ddpm::pickDevice("auto"));
+        chain->trajectory = std::make_unique<ddpm::Trajectory>(s.batch, item, chain->plan->timesteps(),
+                                                         request.frameBudget > 0 ? std::size_t(request.frameBudget)
+                                                                                 : frameBudget());
+        ddpm::SamplingPlan& plan = *chain->plan;
+        ddpm::Trajectory& trajectory = *chain->trajectory;
 
         ChainInfo info;
         info.id = id;
@@ -158,6 +181,7 @@ void SamplingWorker::run(const SamplingRequest& request)
             pending.steps.clear();
         };
         const bool images = info.images();
+        chain->images = images;
         ddpm::Rng rng(s.seed);
         trajectory.run(
             plan.sampler(), rng,
@@ -169,11 +193,27 @@ void SamplingWorker::run(const SamplingRequest& request)
             request.stop.get(), [&](const ddpm::TrajectoryFrame& f) { pending.frames.push_back(chainFrame(f, images)); },
             [&](const ddpm::StepStatistics& st) { pending.steps.push_back(chainStep(st)); });
         flush();
+        if (trajectory.stride() > 1) {
+            trajectory.releaseStoredFrames(); // the page holds them
+            m_last = std::move(chain);
+        }
         Q_EMIT finished(id, std::chrono::duration<double>(Clock::now() - start).count());
     } catch (const ddpm::Cancelled&) {
         Q_EMIT cancelled(id);
     } catch (...) {
         Q_EMIT failed(id, currentErrorText(QString()));
+    }
+}
+
+void SamplingWorker::recompute(quint64 id, int step)
+{
+    try {
+        if (!m_last || m_last->id != id)
+            throw ddpm::Error("That chain is no longer kept; run it again.");
+        const ddpm::TrajectoryFrame f = m_last->trajectory->frameAt(step, m_last->plan->sampler());
+        Q_EMIT frameRecomputed(id, chainFrame(f, m_last->images));
+    } catch (...) {
+        Q_EMIT recomputeFailed(id, step, currentErrorText(QString()));
     }
 }
 

@@ -75,6 +75,12 @@ public:
     /// The frame of step k (0..K): a stored one, or one recomputed from the nearest key frame
     /// with sampler (which must be the one run() used). Throws ddpm::Error for k outside 0..K.
     TrajectoryFrame frameAt(int k, Sampler& sampler);
+    /// True when step k (0..K) is among the stored frames (always, with stride 1).
+    bool stores(int k) const;
+    /// Frees the stored frames (a caller that copied them, such as the GUI, keeps only what
+    /// recomputation needs: the key frames and the final samples). frameAt then recomputes
+    /// every step but the final sample.
+    void releaseStoredFrames();
     /// The final samples x_0 as float32 [n, ...].
     const at::Tensor& samples() const { return m_samples; }
     /// Bytes held by frames and key frames.
@@ -94,6 +100,7 @@ private:
     int m_stride = 1;
     int m_keyEvery = 0;
     std::vector<TrajectoryFrame> m_frames;
+    bool m_released = false; // releaseStoredFrames() was called
     std::vector<KeyFrame> m_keys;
     at::Tensor m_samples;
 };
