@@ -20,6 +20,11 @@ packages=(
   qt6-base-dev libqcustomplot-dev libgl-dev qt6-qpa-plugins fonts-dejavu-core
   # Fashion-MNIST, read by the data module and its tests
   dataset-fashion-mnist
+  # the packaging tests: desktop-file-validate, appstreamcli validate, and what CPack's
+  # DEB generator needs to fill Depends (dpkg-shlibdeps, file)
+  desktop-file-utils appstream dpkg-dev file
+  # the durability test: strace shows a checkpoint's folder fsynced after the rename
+  strace
 )
 
 missing=()

@@ -1,42 +1,102 @@
 #include "main_window.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <QFileInfo>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QThread>
+#include <QTimer>
 
 #include "ddpm/error.h"
+#include "ddpm/experiment.h"
 #include "ddpm/runtime.h"
+#include "about_box.h"
+#include "guide_dialog.h"
 #include "pages/bound_page.h"
 #include "pages/forward_page.h"
 #include "pages/reverse_page.h"
 #include "pages/schedule_page.h"
 #include "pages/training_page.h"
+#include "recent_files.h"
+#include "theme.h"
 #include "thread_dialog.h"
+#include "widgets/export.h"
+#include "widgets/message_text.h"
+#include "widgets/plot_style.h"
+#include "widgets/sampling_options.h"
+#include "widgets/training_options.h"
+#include "widgets/training_plots.h"
 
 namespace ddpm::ui {
 
 namespace {
 /// 0: automatic (probe at every start); N >= 1: N threads.
 const QString kThreadsKey = QStringLiteral("runtime/threads");
+const QString kPresentationKey = QStringLiteral("view/presentation");
+
+/// `font` `scale` times larger, whether its size is given in points or in pixels.
+QFont scaledFont(const QFont& font, double scale)
+{
+    QFont out = font;
+    if (font.pointSizeF() > 0)
+        out.setPointSizeF(font.pointSizeF() * scale);
+    else if (font.pixelSize() > 0)
+        out.setPixelSize(int(std::lround(font.pixelSize() * scale)));
+    return out;
+}
+
+/// How long a status bar message of the File menu stays.
+constexpr int kStatusMs = 15000;
+
+/// The first local file or folder of a drag, or "" when it has none.
+QString firstLocalPath(const QMimeData* mime)
+{
+    if (mime == nullptr || !mime->hasUrls())
+        return {};
+    for (const QUrl& url : mime->urls())
+        if (url.isLocalFile())
+            return url.toLocalFile();
+    return {};
+}
+
+/// A checkpoint's name in the model lists: "RUN/step-N.ckpt" for one in a run's
+/// checkpoints/ folder, "RUN (newest checkpoint)" for a run folder, else its file name.
+QString checkpointLabel(const QString& path)
+{
+    const QFileInfo info(path);
+    if (info.isDir())
+        return QObject::tr("%1 (newest checkpoint)").arg(QDir(path).dirName());
+    const QDir folder = info.absoluteDir();
+    if (folder.dirName() == QLatin1String("checkpoints"))
+        return QFileInfo(folder.absolutePath()).dir().dirName() + QLatin1Char('/') + info.fileName();
+    return info.fileName();
+}
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
 {
     setWindowTitle(tr("DDPM Studio"));
+
+    m_recent = std::make_unique<RecentFiles>();
+    setAcceptDrops(true);
 
     m_schedulePage = new SchedulePage(this);
     m_forwardPage = new ForwardPage(this);
@@ -55,8 +115,8 @@ MainWindow::MainWindow(QWidget* parent)
         m_pageList->addItem(title);
         m_pages->addWidget(page);
     }
-    m_pageList->setFixedWidth(m_pageList->sizeHintForColumn(0) + 36);
     m_pageList->setSpacing(4);
+    fitPageList();
     connect(m_pageList, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
 
     auto* central = new QWidget(this);
@@ -83,14 +143,29 @@ MainWindow::MainWindow(QWidget* parent)
                                   "Automatic (a short timed probe at every start) or fixed: Settings › Compute threads."));
     statusBar()->addPermanentWidget(m_runtimeLabel);
 
+    // Every plot follows the application font and scales its lines (presentation mode), also
+    // plots whose owners never ask for it: those of every page now and any made later.
+    followApplicationStyleEverywhere(this);
     buildMenus();
     restoreSettings();
     m_boundPage->setImage(m_forwardPage->image(), m_forwardPage->imagePath());
     m_boundPage->setSchedule(m_forwardPage->schedule());
     updateStatus();
+    // File › Export follows what the current page has to export (a result arriving, a run's curves).
+    auto* exportTimer = new QTimer(this);
+    exportTimer->setInterval(500);
+    connect(exportTimer, &QTimer::timeout, this, &MainWindow::updateExportAction);
+    exportTimer->start();
+    connect(m_pageList, &QListWidget::currentRowChanged, this, &MainWindow::updateExportAction);
+    updateExportAction();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The application font is the window's to scale: it goes back with the window.
+    if (m_presentation)
+        QApplication::setFont(m_normalFont);
+}
 
 void MainWindow::showPage(Page page)
 {
@@ -104,39 +179,339 @@ MainWindow::Page MainWindow::currentPage() const
 
 void MainWindow::buildMenus()
 {
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* open = file->addAction(tr("&Open image…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(
-            this, tr("Open image"), QString(),
-            tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.pgm *.ppm);;All files (*)"));
-        if (!path.isEmpty() && m_forwardPage->openImage(path))
-            showPage(Forward);
-    });
-    open->setShortcut(QKeySequence::Open);
-    file->addSeparator();
-    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
+    buildFileMenu();
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (int i = 0; i < m_pageList->count(); ++i) {
         QAction* action = view->addAction(m_pageList->item(i)->text(), this, [this, i] { showPage(Page(i)); });
         action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
     }
+    view->addSeparator();
+    m_presentationAction = view->addAction(tr("&Presentation mode"));
+    m_presentationAction->setObjectName(QStringLiteral("presentationMode"));
+    m_presentationAction->setCheckable(true);
+    m_presentationAction->setShortcut(QKeySequence(Qt::Key_F5));
+    m_presentationAction->setStatusTip(tr("Everything %1 times larger for a projector: text, plot labels and lines")
+                                           .arg(kPresentationScale));
+    connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
+    addThemeMenu(view); // View › Theme; applies the saved theme
 
     QMenu* settings = menuBar()->addMenu(tr("&Settings"));
     settings->addAction(tr("Compute &threads…"), this, &MainWindow::chooseThreadCount);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About DDPM Studio"), this, [this] {
-        QMessageBox::about(this, tr("About DDPM Studio"),
-                           tr("<h3>DDPM Studio %1</h3>"
-                              "<p>See, teach and experiment with denoising diffusion probabilistic "
-                              "models (Ho, Jain and Abbeel, 2020).</p>"
-                              "<p>Free software under the GNU GPL, version 3 or later. "
-                              "Plots by QCustomPlot (GPL-3.0); tensors by LibTorch; images by OpenCV.</p>"
-                              "<p>Default image: Chelsea the cat, CC0, Stefan van der Walt.</p>")
-                               .arg(QApplication::applicationVersion()));
+    QAction* guide = help->addAction(tr("&User guide"), this, [this] { showUserGuide(); });
+    guide->setObjectName(QStringLiteral("userGuide"));
+    guide->setShortcut(QKeySequence::HelpContents);
+    help->addSeparator();
+    QAction* about = help->addAction(tr("&About DDPM Studio"), this, &MainWindow::showAbout);
+    about->setObjectName(QStringLiteral("about"));
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::buildFileMenu()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    const auto add = [this, file](const QString& text, const QString& name, const QKeySequence& keys, auto slot) {
+        QAction* action = file->addAction(text, this, slot);
+        action->setObjectName(name);
+        action->setShortcut(keys);
+        return action;
+    };
+    add(tr("&Open image…"), QStringLiteral("openImage"), QKeySequence::Open, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open image"), QString(), imageFileFilter());
+        if (!path.isEmpty())
+            openImage(path);
+    })->setStatusTip(tr("Open an image on the Forward process page (the Bound page evaluates it too)"));
+    add(tr("Open &checkpoint…"), QStringLiteral("openCheckpoint"), QKeySequence(), [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open checkpoint"), QString(),
+                                                          tr("DDPM checkpoints (*.ckpt);;All files (*)"));
+        if (!path.isEmpty())
+            openCheckpoint(path);
+    })->setStatusTip(tr("Sample a trained model on the Reverse chain page and offer it on the Bound page"));
+    add(tr("Open r&un folder…"), QStringLiteral("openRunFolder"), QKeySequence(), [this] {
+        const QString path = QFileDialog::getExistingDirectory(this, tr("Open run folder"));
+        if (!path.isEmpty())
+            openCheckpoint(path);
+    })->setStatusTip(tr("A training run's folder: its newest checkpoint that verifies"));
+    add(tr("Open &experiment…"), QStringLiteral("openExperiment"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open experiment"), QString(),
+                                                          tr("Experiments (*.json);;All files (*)"));
+        if (!path.isEmpty())
+            openExperiment(path);
+    })->setStatusTip(tr("Show an experiment's settings (or a run's config.json) on the Training page"));
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::pruneRecent);
+    rebuildRecentMenu();
+    file->addSeparator();
+    add(tr("&Save experiment…"), QStringLiteral("saveExperiment"), QKeySequence::Save, [this] {
+        const QString path = askSavePath(this, tr("Save experiment"), QStringLiteral("experiment.json"),
+                                         tr("Experiments (*.json)"));
+        if (!path.isEmpty())
+            saveExperiment(path);
+    })->setStatusTip(tr("The Training page's settings as a file that Open experiment and `ddpm train --config` read"));
+    // Ctrl+E exports: the order (Ctrl+O, Ctrl+S, Ctrl+E) is open, save, export, and
+    // Ctrl+E is Export in many desktop programs; Open experiment takes Ctrl+Shift+O.
+    m_exportAction = add(tr("E&xport figure…"), QStringLiteral("export"), QKeySequence(Qt::CTRL | Qt::Key_E),
+                         [this] { exportCurrentPage(); });
+    m_exportAction->setStatusTip(tr("Save the current page's figure, as its own export button does"));
+    connect(file, &QMenu::aboutToShow, this, &MainWindow::updateExportAction);
+    file->addSeparator();
+    add(tr("&Quit"), QStringLiteral("quit"), QKeySequence::Quit, [this] { close(); });
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const auto& entries = m_recent->entries();
+    for (int i = 0; i < entries.size(); ++i) {
+        const RecentFiles::Entry entry = entries[i];
+        const QString name = QFileInfo(entry.path).fileName().replace(QLatin1Char('&'), QStringLiteral("&&"));
+        QAction* action = m_recentMenu->addAction(tr("&%1 %2 (%3)").arg(i + 1).arg(name, fileKindName(entry.kind)), this,
+                                                  [this, entry] {
+                                                      // Queued: opening rebuilds this menu, deleting the action.
+                                                      QMetaObject::invokeMethod(
+                                                          this, [this, entry] { openRecent(entry.path, entry.kind); },
+                                                          Qt::QueuedConnection);
+                                                  });
+        action->setToolTip(entry.path);
+        action->setStatusTip(entry.path);
+        action->setData(entry.path);
+    }
+    if (entries.isEmpty())
+        m_recentMenu->addAction(tr("No recent files"))->setEnabled(false);
+    m_recentMenu->addSeparator();
+    QAction* clear = m_recentMenu->addAction(tr("&Clear"), this, [this] {
+        m_recent->clear();
+        rebuildRecentMenu();
     });
+    clear->setObjectName(QStringLiteral("clearRecent"));
+    clear->setEnabled(!entries.isEmpty());
+}
+
+void MainWindow::pruneRecent()
+{
+    const QStringList missing = m_recent->pruneMissing();
+    if (missing.isEmpty())
+        return;
+    rebuildRecentMenu();
+    QStringList names;
+    for (const QString& path : missing)
+        names << QFileInfo(path).fileName();
+    statusBar()->showMessage(tr("No longer there, removed from the recent files: %1").arg(names.join(QStringLiteral(", "))),
+                             kStatusMs);
+}
+
+void MainWindow::openRecent(const QString& path, FileKind kind)
+{
+    if (!QFileInfo::exists(path)) {
+        m_recent->remove(path);
+        rebuildRecentMenu();
+        statusBar()->showMessage(tr("%1 no longer exists: removed from the recent files").arg(path), kStatusMs);
+        return;
+    }
+    switch (kind) {
+    case FileKind::Image: openImage(path); break;
+    case FileKind::Checkpoint: openCheckpoint(path); break;
+    case FileKind::Experiment: openExperiment(path); break;
+    case FileKind::Unknown: break;
+    }
+}
+
+void MainWindow::remember(const QString& path, FileKind kind)
+{
+    m_recent->add(path, kind);
+    rebuildRecentMenu();
+}
+
+void MainWindow::showFileError(const QString& title, const QString& message)
+{
+    // open(), not exec(): the window keeps running (and tests can close the box).
+    auto* box = new QMessageBox(QMessageBox::Warning, title, messageText(message), QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("fileErrorBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+bool MainWindow::openImage(const QString& path)
+{
+    if (!m_forwardPage->openImage(path)) // it shows why and keeps the image it had
+        return false;
+    remember(path, FileKind::Image);
+    showPage(Forward);
+    return true;
+}
+
+bool MainWindow::openCheckpoint(const QString& path)
+{
+    // The Reverse chain page's options load it now (core's checks) and show why they cannot.
+    if (!m_reversePage->options()->setModelSpec(path))
+        return false;
+    const QString label = checkpointLabel(path);
+    m_reversePage->offerModel(path, label);
+    m_boundPage->offerModel(path, label);
+    remember(path, FileKind::Checkpoint);
+    showPage(Reverse);
+    statusBar()->showMessage(tr("Opened %1: chosen on the Reverse chain page, offered on the Bound page").arg(label),
+                             kStatusMs);
+    return true;
+}
+
+bool MainWindow::openExperiment(const QString& path)
+{
+    if (m_trainingPage->state() != TrainingPage::State::Idle || m_trainingPage->isBusy()) {
+        showFileError(tr("Open experiment"), tr("A run is in progress on the Training page: stop it, then open the experiment."));
+        return false;
+    }
+    ddpm::TrainConfig config;
+    try {
+        config = ddpm::readExperiment(path.toStdString());
+    } catch (const ddpm::Error& e) {
+        showFileError(tr("Open experiment"), QString::fromStdString(e.what()));
+        return false;
+    }
+    TrainingOptions* options = m_trainingPage->options();
+    options->setSettings({config, QString()});
+    const TrainingOptions::Unshown unshown = options->unshown(config);
+    QString message = tr("Opened experiment %1 on the Training page.").arg(QFileInfo(path).fileName());
+    if (!unshown.kept.isEmpty())
+        message += QLatin1Char(' ') + tr("Kept as in the file, no control shows: %1.").arg(unshown.kept.join(QStringLiteral(", ")));
+    if (!unshown.replaced.isEmpty())
+        message += QLatin1Char(' ') + tr("Not used as in the file: %1.").arg(unshown.replaced.join(QStringLiteral(", ")));
+    statusBar()->showMessage(message, kStatusMs);
+    remember(path, FileKind::Experiment);
+    showPage(Training);
+    return true;
+}
+
+bool MainWindow::saveExperiment(const QString& path)
+{
+    try {
+        ddpm::writeExperiment(path.toStdString(), m_trainingPage->options()->settings().config);
+    } catch (const ddpm::Error& e) {
+        showFileError(tr("Save experiment"), QString::fromStdString(e.what()));
+        return false;
+    }
+    remember(path, FileKind::Experiment);
+    statusBar()->showMessage(tr("Saved the Training page's settings to %1").arg(QFileInfo(path).fileName()), kStatusMs);
+    return true;
+}
+
+bool MainWindow::openFile(const QString& path)
+{
+    switch (fileKind(path)) {
+    case FileKind::Image: return openImage(path);
+    case FileKind::Checkpoint: return openCheckpoint(path);
+    case FileKind::Experiment: return openExperiment(path);
+    case FileKind::Unknown: break;
+    }
+    statusBar()->showMessage(tr("%1 is not an image, a checkpoint, a run folder or an experiment (.json)")
+                                 .arg(QFileInfo(path).fileName()),
+                             kStatusMs);
+    return false;
+}
+
+bool MainWindow::canExport() const
+{
+    switch (currentPage()) {
+    case Schedule: return true;
+    case Forward: return !m_forwardPage->x0Image().isNull();
+    case Bound: return m_boundPage->hasResult();
+    case Training: return m_trainingPage->plots()->pointCount() > 0;
+    case Reverse: return m_reversePage->hasChain();
+    }
+    return false;
+}
+
+void MainWindow::updateExportAction()
+{
+    if (m_exportAction)
+        m_exportAction->setEnabled(canExport());
+}
+
+void MainWindow::exportCurrentPage()
+{
+    if (!canExport()) {
+        statusBar()->showMessage(tr("Nothing to export on this page yet"), kStatusMs);
+        return;
+    }
+    switch (currentPage()) {
+    case Schedule: m_schedulePage->askExportPlot(); break;
+    case Forward: m_forwardPage->exportView(); break;
+    case Bound: m_boundPage->exportPngAsk(); break;
+    case Training: m_trainingPage->exportPngAsk(); break;
+    case Reverse: m_reversePage->exportViewAsk(); break;
+    }
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    const QString path = firstLocalPath(event->mimeData());
+    if (path.isEmpty())
+        return;
+    if (fileKind(path) != FileKind::Unknown)
+        event->acceptProposedAction();
+    else
+        statusBar()->showMessage(tr("%1: only images, checkpoints, run folders and experiments (.json) open here")
+                                     .arg(QFileInfo(path).fileName()),
+                                 kStatusMs);
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const QString path = firstLocalPath(event->mimeData());
+    if (path.isEmpty())
+        return;
+    event->acceptProposedAction();
+    // Open after the drop finishes, so that a message box does not run inside the drag loop.
+    QMetaObject::invokeMethod(this, [this, path] { openFile(path); }, Qt::QueuedConnection);
+}
+
+GuideDialog* MainWindow::showUserGuide()
+{
+    if (!m_guide)
+        m_guide = new GuideDialog(this);
+    m_guide->show();
+    m_guide->raise();
+    m_guide->activateWindow();
+    return m_guide;
+}
+
+void MainWindow::showAbout()
+{
+    openAboutBox(this);
+}
+
+void MainWindow::setPresentationMode(bool on)
+{
+    if (on != m_presentation) {
+        if (on) {
+            m_normalFont = QApplication::font();
+            QApplication::setFont(scaledFont(m_normalFont, kPresentationScale));
+        } else {
+            QApplication::setFont(m_normalFont);
+        }
+        m_presentation = on;
+        // Saved at once, as the thread setting is.
+        QSettings settings;
+        settings.setValue(kPresentationKey, on);
+        settings.sync();
+    }
+    const QSignalBlocker block(m_presentationAction);
+    m_presentationAction->setChecked(on);
+}
+
+void MainWindow::fitPageList()
+{
+    m_pageList->setFixedWidth(m_pageList->sizeHintForColumn(0) + 36);
+}
+
+void MainWindow::changeEvent(QEvent* event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        fitPageList(); // the page titles take more room in presentation mode
 }
 
 void MainWindow::chooseThreadCount()
@@ -184,6 +559,7 @@ void MainWindow::restoreSettings()
     m_boundPage->restoreSettings(settings);
     m_trainingPage->restoreSettings(settings);
     m_reversePage->restoreSettings(settings);
+    setPresentationMode(settings.value(kPresentationKey, false).toBool());
     // A first start opens on the Forward page: the bundled image, noised, is the app's welcome.
     const int page = settings.value(QStringLiteral("window/page"), int(Forward)).toInt();
     showPage(Page(std::clamp(page, 0, m_pages->count() - 1)));

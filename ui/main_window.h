@@ -1,11 +1,22 @@
 // The main window: a page list on the left, one page per job, a status bar with the
-// torch thread count and device, and settings that persist across runs (QSettings).
+// torch thread count and device, and settings that persist across runs (QSettings). The File
+// menu opens images (Forward page), checkpoints and run folders (Reverse chain and Bound
+// pages) and experiments (Training page), saves experiments, lists recent files and exports
+// the current page's figure; files dropped on the window open the same way. The View menu
+// holds presentation mode; the Help menu the user guide and the About box.
 #pragma once
 
+#include <QFont>
 #include <QMainWindow>
 
+#include <memory>
+
+#include "file_kind.h"
+
+class QAction;
 class QLabel;
 class QListWidget;
+class QMenu;
 class QStackedWidget;
 
 namespace ddpm::ui {
@@ -15,6 +26,8 @@ class ForwardPage;
 class BoundPage;
 class TrainingPage;
 class ReversePage;
+class GuideDialog;
+class RecentFiles;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -38,8 +51,53 @@ public:
     /// Applies the thread setting to torch and saves it (QSettings "runtime/threads") at once.
     void setThreadSetting(int threads);
 
+    /// How much larger presentation mode makes the application font (and so every widget's
+    /// and plot's text, and plot lines with it: widgets/plot_style.h).
+    static constexpr double kPresentationScale = 1.6;
+    bool presentationMode() const { return m_presentation; }
+    /// Presentation mode on or off (View › Presentation mode, F5): the application font
+    /// kPresentationScale times larger, or back to what it was. Remembered (QSettings
+    /// "view/presentation"), saved at once.
+    void setPresentationMode(bool on);
+    QAction* presentationAction() const { return m_presentationAction; }
+
+    /// Help › User guide: shows the guide window (one per main window), or raises it.
+    GuideDialog* showUserGuide();
+    /// Help › About: opens the About box.
+    void showAbout();
+
+    // File menu. Each open or save shows a failure in a dialog (core's message) and changes
+    // nothing; a success goes to the front of File › Recent and shows the page it fed.
+    /// Open image (Ctrl+O): the Forward page's image (and so the Bound page's).
+    bool openImage(const QString& path);
+    /// Open checkpoint: a .ckpt file or a run folder (its newest checkpoint that verifies),
+    /// chosen on the Reverse chain page and offered on the Bound page.
+    bool openCheckpoint(const QString& path);
+    /// Open experiment (Ctrl+Shift+O): an experiment file or a run's config.json
+    /// (experiment.h) shown in the Training page's controls; settings the page has no
+    /// control for, or cannot show as they are, are named in the status bar.
+    bool openExperiment(const QString& path);
+    /// Save experiment (Ctrl+S): the Training page's settings as an experiment file, what
+    /// `ddpm train --config FILE` reads.
+    bool saveExperiment(const QString& path);
+    /// Opens path as fileKind(path) says (a drop, a recent file); any other file: a status
+    /// bar message and false.
+    bool openFile(const QString& path);
+    /// Whether the current page has a figure to export (File › Export is enabled then).
+    bool canExport() const;
+    /// File › Export (Ctrl+E): the current page's figure, asking where (the page's own export).
+    void exportCurrentPage();
+    RecentFiles& recentFiles() const { return *m_recent; }
+    QMenu* recentMenu() const { return m_recentMenu; }
+    QAction* exportAction() const { return m_exportAction; }
+
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void changeEvent(QEvent* event) override;
+    /// Accepts a drag of local files when the first is an image, a checkpoint, a run folder
+    /// or an experiment.
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void buildMenus();
@@ -48,6 +106,14 @@ private:
     void updateStatus();
     void restoreSettings();
     void saveSettings() const;
+    void fitPageList();
+    void buildFileMenu();
+    void rebuildRecentMenu();
+    void openRecent(const QString& path, FileKind kind);
+    void pruneRecent();
+    void remember(const QString& path, FileKind kind);
+    void updateExportAction();
+    void showFileError(const QString& title, const QString& message);
 
     QListWidget* m_pageList = nullptr;
     QStackedWidget* m_pages = nullptr;
@@ -57,7 +123,14 @@ private:
     TrainingPage* m_trainingPage = nullptr;
     ReversePage* m_reversePage = nullptr;
     QLabel* m_runtimeLabel = nullptr;
+    QAction* m_presentationAction = nullptr;
+    GuideDialog* m_guide = nullptr;
+    std::unique_ptr<RecentFiles> m_recent;
+    QMenu* m_recentMenu = nullptr;
+    QAction* m_exportAction = nullptr;
     int m_threadSetting = 0;
+    bool m_presentation = false;
+    QFont m_normalFont; // the application font before presentation mode
 };
 
 } // namespace ddpm::ui

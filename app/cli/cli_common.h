@@ -46,6 +46,7 @@ void addBoundCommand(CLI::App& app);
 void addTrainCommand(CLI::App& app);
 void addBenchCommand(CLI::App& app);
 void addSampleCommand(CLI::App& app);
+void addExportCommand(CLI::App& app);
 
 /// Applies --threads (0 = probe) to torch; called by subcommands that compute on tensors,
 /// at the start of their callback. 0 runs ddpm::probeThreadCount() (well under a second) and

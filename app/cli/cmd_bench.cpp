@@ -21,6 +21,7 @@
 #include "ddpm/rng.h"
 #include "ddpm/runtime.h"
 #include "ddpm/sampler.h"
+#include "ddpm/sampling_plan.h"
 #include "ddpm/trainer.h"
 
 namespace ddpm::cli {
@@ -37,6 +38,7 @@ struct BenchArgs {
     std::string device = "cpu";
     std::string precision = "fp32";
     bool bare = false;
+    std::string chain; ///< SAMPLER[:SPACING]: also time whole chains (e.g. ddim:50, ddpm)
 };
 
 struct Timing {
@@ -112,6 +114,37 @@ Timing timeBareStep(const BenchArgs& args, const Trainer& trainer, int warmup)
         args.batch, args.seconds, warmup);
 }
 
+/// Seconds of whole reverse chains (x_T drawn, every step to x_0) of batch items: the median
+/// of five after one warm-up chain.
+nlohmann::ordered_json timeChains(const BenchArgs& args, Trainer& trainer)
+{
+    const auto colon = args.chain.find(':');
+    SamplingSpec spec;
+    spec.sampler = args.chain.substr(0, colon);
+    spec.spacing = colon == std::string::npos ? std::string() : args.chain.substr(colon + 1);
+    spec.clipDenoised = args.model == "unet";
+    checkSamplerName(spec.sampler);
+    SamplingPlan plan(trainer.emaModel(), spec, nullptr, trainer.device());
+    std::vector<std::int64_t> shape{args.batch};
+    for (std::int64_t d : trainer.itemShape()) shape.push_back(d);
+    Rng rng(4);
+    const auto chain = [&] {
+        at::Tensor x = plan.sampler().initialNoise(shape, rng);
+        for (int k = plan.steps(); k >= 1; --k) x = plan.sampler().step(x, k, rng).xPrev;
+        (void)x.sum().item<double>(); // wait for a device to finish
+    };
+    chain();
+    std::vector<double> seconds;
+    for (int i = 0; i < 5; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        chain();
+        seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(seconds.begin(), seconds.end());
+    return {{"sampler", spec.sampler}, {"spacing", spec.spacing.empty() ? "all" : spec.spacing},
+            {"steps", plan.steps()}, {"seconds", seconds[2]}, {"items_per_s", args.batch / seconds[2]}};
+}
+
 void runBench(const BenchArgs& args)
 {
     applyThreads(args.threads);
@@ -159,6 +192,8 @@ void runBench(const BenchArgs& args)
             },
             args.batch, args.seconds, unet ? 5 : 20);
         out["sample"] = {{"items_per_s", s.itemsPerSecond}, {"ms_per_step", s.msPerStep}};
+        if (!args.chain.empty())
+            out["chain"] = timeChains(args, trainer);
     }
     std::cout << out.dump(2) << std::endl;
 }
@@ -182,6 +217,8 @@ void addBenchCommand(CLI::App& app)
     sub->add_option("--precision", o->precision, "fp32, or bf16 autocast of the training forward pass")
         ->check(oneOf({"fp32", "bf16"}))->default_val(o->precision);
     sub->add_flag("--bare", o->bare, "Also time a bare training step (net, eps-MSE, backward, AdamW only) as \"bare\"");
+    sub->add_option("--chain", o->chain,
+                    "With sample: also time whole chains, SAMPLER[:SPACING] (e.g. ddim:50, ddpm), as \"chain\"");
     setExample(*sub, "ddpm bench --model unet --preset tiny --batch 64 --threads 2 --what train");
     sub->callback([o] { runBench(*o); });
 }

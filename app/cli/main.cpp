@@ -52,6 +52,7 @@ int main(int argc, char** argv)
     CLI::App app{"DDPM Studio command-line tool: noise schedules, the forward process, the variational bound, training and benchmarks."};
     app.name("ddpm");
     app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("ddpm ") + DDPM_VERSION, "Print the version and exit");
     app.footer("Examples:\n"
                "  ddpm schedule --schedule cosine --steps 1000 --format csv --out cosine.csv\n"
                "  ddpm noise --image cat.png --size 64 --t 1,250,500,1000 --out strip.png\n"
@@ -59,6 +60,7 @@ int main(int argc, char** argv)
                "  ddpm train --data fashion-mnist --steps 100000 --out run\n"
                "  ddpm bench --model unet --preset tiny --batch 64 --threads 2 --what train\n"
                "  ddpm sample --model run --n 16 --clip-denoised --out samples.png\n"
+               "  ddpm export --model run --out model.safetensors\n"
                "Run 'ddpm <command> --help' for a command's options.");
     addScheduleCommand(app);
     addNoiseCommand(app);
@@ -66,9 +68,10 @@ int main(int argc, char** argv)
     addTrainCommand(app);
     addBenchCommand(app);
     addSampleCommand(app);
+    addExportCommand(app);
 
     if (argc <= 1) {
-        std::cerr << "ddpm: a command is required: schedule, noise, bound, train, bench or sample (see 'ddpm --help')\n";
+        std::cerr << "ddpm: a command is required: schedule, noise, bound, train, bench, sample or export (see 'ddpm --help')\n";
         return kBadInput;
     }
     // CLI11 would report a misspelt command as "A subcommand is required"; name it instead.

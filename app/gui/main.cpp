@@ -15,7 +15,10 @@ int main(int argc, char* argv[])
     QApplication::setApplicationName(QStringLiteral("ddpm-studio"));
     QApplication::setApplicationDisplayName(QStringLiteral("DDPM Studio"));
     QApplication::setApplicationVersion(QStringLiteral(DDPM_VERSION));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/ddpm-studio.svg")));
+    // The installed desktop file is DDPM_APP_ID.desktop: naming it maps the windows to it
+    // (the Wayland app id, the icon and the name in the task bar).
+    QGuiApplication::setDesktopFileName(QStringLiteral(DDPM_APP_ID));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/" DDPM_APP_ID ".svg")));
 
     ddpm::ui::MainWindow window;
     window.show();

@@ -69,16 +69,17 @@ class TempFile {
 public:
     explicit TempFile(const std::string& target)
     {
-        // mkstemp picks a unique name in the target's directory, so rename() stays on one file system.
+        // mkostemp picks a unique name in the target's directory, so rename() stays on one file system;
+        // close-on-exec keeps a child the program starts meanwhile from holding the file open.
         std::string name = target + ".tmp-XXXXXX";
         m_buffer.assign(name.begin(), name.end());
         m_buffer.push_back('\0');
-        m_fd = ::mkstemp(m_buffer.data());
+        m_fd = ::mkostemp(m_buffer.data(), O_CLOEXEC);
         if (m_fd < 0) {
             const int err = errno;
             throw Error("cannot write '" + target + "': " + systemReason(err));
         }
-        // mkstemp creates 0600; give the file the usual permissions (subject to the umask).
+        // mkostemp creates 0600; give the file the usual permissions (subject to the umask).
         const mode_t mask = ::umask(0);
         ::umask(mask);
         ::fchmod(m_fd, 0666 & ~mask);
@@ -109,6 +110,29 @@ private:
     int m_fd = -1;
     bool m_released = false;
 };
+
+/// Flushes dir, so that a rename into it survives a power cut (without this, ext4 and XFS may
+/// lose the new name and leave the old file or none). Errors are thrown like the write's,
+/// except those that say the flush cannot be had here, not that it failed: opening a folder
+/// we may write but not read (EACCES), and fsync refused by file systems that do not sync
+/// directories (EINVAL, ENOTSUP/EOPNOTSUPP) or are mounted read-only under us (EROFS).
+void syncDirectory(const std::string& path, const std::string& dir)
+{
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        const int err = errno;
+        if (err == EACCES)
+            return;
+        throw Error("cannot write '" + path + "': its folder cannot be opened to flush the new name to disk: "
+                    + systemReason(err));
+    }
+    const int rc = ::fsync(fd);
+    const int err = errno;
+    ::close(fd);
+    if (rc != 0 && err != EINVAL && err != EROFS && err != ENOTSUP && err != EOPNOTSUPP)
+        throw Error("cannot write '" + path + "': the new file is in place, but flushing its folder failed ("
+                    + systemReason(err) + "), so a power cut could still lose it");
+}
 
 } // namespace
 
@@ -144,12 +168,7 @@ void writeFileAtomic(const std::string& path, const std::string& bytes)
         fail(errno);
     temp.release();
 
-    // Make the rename itself durable; a failure here does not undo the write.
-    const int dirFd = ::open(directoryOf(target).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirFd >= 0) {
-        ::fsync(dirFd);
-        ::close(dirFd);
-    }
+    syncDirectory(path, directoryOf(target));
 }
 
 } // namespace ddpm

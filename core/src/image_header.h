@@ -3,6 +3,7 @@
 // Private to core (used by image_io.cpp).
 #pragma once
 
+#include <limits>
 #include <string>
 
 namespace ddpm::detail {
@@ -16,7 +17,13 @@ struct ImageHeader {
 
     bool known() const { return !format.empty(); }
     bool hasSize() const { return width > 0 && height > 0; }
-    long long pixels() const { return width * height; }
+    /// width * height, saturated at LLONG_MAX: headers may claim sides up to 2^32 - 1 (PNG)
+    /// or 10^12 (PNM), whose product overflows.
+    long long pixels() const
+    {
+        constexpr long long kMax = std::numeric_limits<long long>::max();
+        return width > 0 && height > kMax / width ? kMax : width * height;
+    }
 };
 
 /// Sniffs bytes (the whole file, or at least its start; JPEG and TIFF may need more than

@@ -7,6 +7,7 @@
 
 #include "ddpm/error.h"
 #include "ddpm/time_embedding.h"
+#include "fast_silu.h"
 
 namespace ddpm {
 
@@ -60,21 +61,32 @@ at::Tensor MLPImpl::forward(const at::Tensor& x, const at::Tensor& t)
     if (!t.defined() || t.dim() != 1 || t.size(0) != x.size(0))
         throw Error("MLP timesteps must be [B] with B = " + std::to_string(x.size(0)));
 
-    const at::Tensor emb = timestepEmbedding(t, m_config.timeEmbeddingDim);
+    // Without a gradient (sampling, evaluation) the activations are SiLU'd in place by the
+    // vectorised kernel; training keeps at::silu for its backward.
+    const bool inference = !at::GradMode::is_enabled();
+    const auto silu = [inference](at::Tensor h) {
+        if (!inference)
+            return at::silu(h);
+        siluInPlace(h);
+        return h;
+    };
+    // [B, E], or [1, E] when one t runs over the whole batch (then broadcast).
+    const at::Tensor emb = timestepEmbedding(distinctTimesteps(t), m_config.timeEmbeddingDim);
     if (m_config.concatTime) {
-        at::Tensor h = at::cat({x, emb}, 1);
+        at::Tensor h = at::cat({x, emb.expand({x.size(0), emb.size(1)})}, 1);
         for (const auto& layer : *m_layers)
-            h = at::silu(layer->as<nn::Linear>()->forward(h));
+            h = silu(layer->as<nn::Linear>()->forward(h));
         return m_out->forward(h);
     }
-    const at::Tensor e = m_timeOut->forward(at::silu(m_timeIn->forward(emb)));
+    const at::Tensor e = m_timeOut->forward(silu(m_timeIn->forward(emb)));
     at::Tensor h = x;
     bool first = true;
     for (const auto& layer : *m_layers) {
-        h = layer->as<nn::Linear>()->forward(first ? h : at::silu(h)) + e;
+        h = layer->as<nn::Linear>()->forward(first ? h : silu(h));
+        h = inference ? h.add_(e) : h + e;
         first = false;
     }
-    return m_out->forward(at::silu(h));
+    return m_out->forward(silu(h));
 }
 
 } // namespace ddpm

@@ -3,6 +3,7 @@
 #include "ddpm/model.h"
 
 #include <filesystem>
+#include <limits>
 #include <system_error>
 
 #include <ATen/ATen.h>
@@ -14,6 +15,8 @@
 #include "ddpm/network_model.h"
 #include "ddpm/oracle_model.h"
 #include "ddpm/schedule.h"
+#include "ddpm/training_checkpoint.h"
+#include "json_limits.h"
 
 namespace ddpm {
 
@@ -39,42 +42,80 @@ std::string ZeroNoiseModel::name() const
 
 namespace {
 
-std::unique_ptr<DenoiseModel> modelFromCheckpoint(const CheckpointFile& file, const std::string& path, bool raw)
+TrainedModel modelFromCheckpoint(const CheckpointFile& file, const std::string& path, bool raw)
 {
+    const std::string what = "checkpoint " + path;
     try {
         const json meta = json::parse(file.metadataJson);
-        const ModelConfig config = ModelConfig::fromJson(meta.at("model").dump());
+        if (!meta.contains("kind") || meta["kind"] != kTrainingCheckpointKind)
+            throw Error(what + " was not written by DDPM Studio's trainer (no training run inside)");
+        // The network is checked to be a preset before it is built, and every tensor against
+        // it (names, dtypes, shapes) before one is used.
+        const ModelConfig config = trainedModelConfig(meta.at("model").dump(), what);
         Parameterization param;
         param.prediction = parsePrediction(meta.at("parameterization").at("prediction").get<std::string>());
         param.variance = parseVarianceKind(meta.at("parameterization").at("variance").get<std::string>());
-        const at::Tensor betas = file.tensor("source_betas").to(at::kDouble).contiguous();
+        const int steps = static_cast<int>(
+            wholeNumber(meta.at("schedule").at("steps"), 2, NoiseSchedule::kMaxSteps, what, "the schedule's steps"));
+        const long long step = wholeNumber(meta.at("step"), 0, std::numeric_limits<long long>::max(), what, "the step");
+        Network net = buildNetwork(config);
+        at::Tensor flat = flattenParameters(*net.module);
+        const std::string network = std::string("the ") + config.kindName() + " " + config.preset + " its metadata describes";
+        requireTensors(file, trainingCheckpointTensors(flat.numel(), steps), what, network);
+        const at::Tensor betas = file.tensor("source_betas").contiguous();
         NoiseSchedule schedule = NoiseSchedule::fromBetas(
             std::vector<double>(betas.data_ptr<double>(), betas.data_ptr<double>() + betas.numel()),
             meta.at("schedule").at("name").get<std::string>(),
             meta.at("schedule").at("zero_terminal_snr").get<bool>());
-        Network net = buildNetwork(config);
-        at::Tensor flat = flattenParameters(*net.module);
-        const at::Tensor& weights = file.tensor(raw ? "params" : "ema");
-        if (weights.numel() != flat.numel() || weights.scalar_type() != at::kFloat)
-            throw Error("checkpoint " + path + " holds " + std::to_string(weights.numel()) + " weights where its "
-                        + config.kindName() + " " + config.preset + " needs " + std::to_string(flat.numel())
-                        + "; it is for a different architecture");
         {
             at::NoGradGuard noGrad;
-            flat.copy_(weights);
+            flat.copy_(file.tensor(raw ? "params" : "ema"));
         }
         net.module->eval();
-        const long long step = meta.at("step").get<long long>();
         const std::string name = std::string(config.kindName()) + " " + config.preset + " at step "
             + std::to_string(step) + (raw ? " (trained weights)" : " (EMA weights)");
-        return std::make_unique<NetworkModel>(std::move(net), param, name, std::move(schedule));
+        return {std::make_unique<NetworkModel>(std::move(net), param, name, std::move(schedule)), path,
+                file.metadataJson, raw};
     } catch (const json::exception&) {
-        throw Error("checkpoint " + path + " lacks the model description a trained model has; it is damaged or"
+        throw Error(what + " lacks the model description a trained model has; it is damaged or"
                     " from another tool");
     }
 }
 
 } // namespace
+
+TrainedModel openTrainedModel(const std::string& path, bool raw)
+{
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        // Readers take no lock, and a run training meanwhile prunes its old checkpoints: one
+        // listed a moment ago may be gone before it is opened, so then the folder is listed again.
+        std::string newestProblem;
+        for (int listing = 0; listing < 3; ++listing) {
+            const std::vector<std::string> all = listCheckpoints(path);
+            if (all.empty())
+                throw Error("run directory " + path + " has no checkpoints/step-*.ckpt; train first or name a checkpoint file");
+            bool vanished = false;
+            for (auto it = all.rbegin(); it != all.rend(); ++it) {
+                try {
+                    return modelFromCheckpoint(readCheckpoint(*it), *it, raw);
+                } catch (const Error& e) {
+                    if (!fs::exists(*it, ec))
+                        vanished = true;
+                    else if (newestProblem.empty())
+                        newestProblem = e.what();
+                }
+            }
+            if (!vanished)
+                break;
+        }
+        throw Error("no checkpoint in " + path + " verifies; the newest problem: "
+                    + (newestProblem.empty() ? std::string("they were removed as they were read") : newestProblem));
+    }
+    if (!fs::exists(path, ec))
+        throw Error("model " + path + " not found; give a checkpoint file or a run directory");
+    return modelFromCheckpoint(readCheckpoint(path), path, raw);
+}
 
 std::unique_ptr<DenoiseModel> makeModel(const std::string& spec, bool raw, const NoiseSchedule* oracleSchedule)
 {
@@ -85,25 +126,7 @@ std::unique_ptr<DenoiseModel> makeModel(const std::string& spec, bool raw, const
                                                                          : NoiseSchedule::fromName("linear", 1000));
     if (spec.empty())
         throw Error("model spec is empty; use \"zero\" (the baseline that predicts no noise), a checkpoint or a run directory");
-
-    std::error_code ec;
-    if (fs::is_directory(spec, ec)) {
-        const std::vector<std::string> all = listCheckpoints(spec);
-        if (all.empty())
-            throw Error("run directory " + spec + " has no checkpoints/step-*.ckpt; train first or name a checkpoint file");
-        std::string lastProblem;
-        for (auto it = all.rbegin(); it != all.rend(); ++it) {
-            try {
-                return modelFromCheckpoint(readCheckpoint(*it), *it, raw);
-            } catch (const Error& e) {
-                lastProblem = e.what();
-            }
-        }
-        throw Error("no checkpoint in " + spec + " verifies; the newest problem: " + lastProblem);
-    }
-    if (!fs::exists(spec, ec))
-        throw Error("model " + spec + " not found; use \"zero\", a checkpoint file or a run directory");
-    return modelFromCheckpoint(readCheckpoint(spec), spec, raw);
+    return std::move(openTrainedModel(spec, raw).model);
 }
 
 } // namespace ddpm

@@ -2,10 +2,13 @@
 #include "ddpm/model_config.h"
 
 #include <algorithm>
+#include <limits>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
 #include "ddpm/error.h"
+#include "json_limits.h"
 
 namespace ddpm {
 
@@ -94,10 +97,25 @@ T field(const json& j, const char* key)
 {
     if (!j.contains(key))
         throw Error(std::string("model config has no '") + key + "'");
-    try {
-        return j.at(key).get<T>();
-    } catch (const json::exception&) {
-        throw Error(std::string("model config field '") + key + "' has the wrong type");
+    const json& value = j.at(key);
+    const std::string name = std::string("field '") + key + "'";
+    constexpr long long lo = std::numeric_limits<int>::min(), hi = std::numeric_limits<int>::max();
+    // Whole numbers are checked before they are cast: get<int>() of 1e300 is undefined.
+    if constexpr (std::is_same_v<T, int>) {
+        return static_cast<int>(wholeNumber(value, lo, hi, "model config", name));
+    } else if constexpr (std::is_same_v<T, std::vector<int>>) {
+        if (!value.is_array())
+            throw Error("model config " + name + " must be a list of whole numbers");
+        std::vector<int> list;
+        for (const json& item : value)
+            list.push_back(static_cast<int>(wholeNumber(item, lo, hi, "model config", name)));
+        return list;
+    } else {
+        try {
+            return value.get<T>();
+        } catch (const json::exception&) {
+            throw Error("model config " + name + " has the wrong type");
+        }
     }
 }
 
@@ -172,6 +190,7 @@ std::string ModelConfig::toJson() const
 
 ModelConfig ModelConfig::fromJson(const std::string& text)
 {
+    requireJsonDepth(text, "model config");
     json j;
     try {
         j = json::parse(text);

@@ -8,6 +8,7 @@
 #include <ATen/ATen.h>
 
 #include "ddpm/error.h"
+#include "ddpm/time_embedding.h"
 
 namespace ddpm {
 
@@ -147,11 +148,13 @@ RespacedModel::RespacedModel(DenoiseModel& inner, const NoiseSchedule& original,
 
 at::Tensor RespacedModel::predict(const at::Tensor& xt, const at::Tensor& t)
 {
-    const at::Tensor k = t.to(at::kCPU, at::kLong);
+    const bool uniform = uniformTimesteps(t); // one t over the batch stays one t
+    const at::Tensor k = distinctTimesteps(t).to(at::kCPU, at::kLong);
     const auto [lo, hi] = at::aminmax(k);
     if (lo.item<std::int64_t>() < 1 || hi.item<std::int64_t>() > static_cast<std::int64_t>(m_kept.size()))
         throw Error("respaced timestep outside 1.." + std::to_string(m_kept.size()));
-    return m_inner.predict(xt, m_map.index_select(0, k).to(t.device()));
+    const at::Tensor original = m_map.index_select(0, k).to(t.device());
+    return m_inner.predict(xt, uniform ? original.expand({t.size(0)}) : original);
 }
 
 std::string RespacedModel::name() const

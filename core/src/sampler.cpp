@@ -27,7 +27,9 @@ at::Tensor Sampler::timestepsFor(const at::Tensor& xt, int t) const
 {
     if (t < 1 || t > m_diffusion.steps())
         throw Error("sampling step t = " + std::to_string(t) + " is outside 1.." + std::to_string(m_diffusion.steps()));
-    return at::full({xt.size(0)}, static_cast<std::int64_t>(t), at::TensorOptions().dtype(at::kLong).device(xt.device()));
+    // One value expanded over the batch: the networks see it is one t (time_embedding.h).
+    return at::full({1}, static_cast<std::int64_t>(t), at::TensorOptions().dtype(at::kLong).device(xt.device()))
+        .expand({xt.size(0)});
 }
 
 at::Tensor Sampler::initialNoise(const std::vector<std::int64_t>& shape, Rng& rng) const

@@ -319,7 +319,12 @@ NoiseSchedule NoiseSchedule::tabulate(const std::vector<double>& betas, std::str
 std::vector<double> NoiseSchedule::readBetaFile(const std::string& path)
 {
     // kMaxSteps betas of 17 significant digits with comments fit in a few MB.
-    std::istringstream in(readRegularFile(path, kMaxBetaFileBytes, "schedule file"));
+    return parseBetaText(readRegularFile(path, kMaxBetaFileBytes, "schedule file"), path);
+}
+
+std::vector<double> NoiseSchedule::parseBetaText(const std::string& fileText, const std::string& what)
+{
+    std::istringstream in(fileText);
     std::vector<double> betas;
     std::string line;
     long lineNo = 0;
@@ -340,18 +345,18 @@ std::vector<double> NoiseSchedule::readBetaFile(const std::string& path)
         if (*first == '+') ++first;
         double v = 0.0;
         const auto [ptr, ec] = std::from_chars(first, last, v);
-        const std::string where = "schedule file '" + path + "' line " + std::to_string(lineNo);
+        const std::string where = "schedule file '" + what + "' line " + std::to_string(lineNo);
         if (ec != std::errc() || ptr != last || !std::isfinite(v))
             throw Error(where + ": '" + text + "' is not a number; write one beta in (0, 1) per line");
         if (!(v > 0.0 && v < 1.0))
             throw Error(where + ": beta '" + text + "' is outside (0, 1)");
         betas.push_back(v);
         if (static_cast<long>(betas.size()) > kMaxSteps)
-            throw Error("schedule file '" + path + "' holds more than " +
+            throw Error("schedule file '" + what + "' holds more than " +
                         std::to_string(kMaxSteps) + " betas");
     }
     if (betas.empty())
-        throw Error("schedule file '" + path +
+        throw Error("schedule file '" + what +
                     "' holds no betas; write one beta in (0, 1) per line");
     return betas;
 }

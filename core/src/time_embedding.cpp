@@ -26,4 +26,14 @@ at::Tensor timestepEmbedding(const at::Tensor& t, std::int64_t dim)
     return at::cat({at::sin(args), at::cos(args)}, 1).to(at::kFloat);
 }
 
+bool uniformTimesteps(const at::Tensor& t)
+{
+    return t.defined() && t.dim() == 1 && t.size(0) > 1 && t.stride(0) == 0;
+}
+
+at::Tensor distinctTimesteps(const at::Tensor& t)
+{
+    return uniformTimesteps(t) ? t.narrow(0, 0, 1) : t;
+}
+
 } // namespace ddpm

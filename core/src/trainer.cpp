@@ -17,15 +17,14 @@
 #include "ddpm/error.h"
 #include "ddpm/flat_adamw.h"
 #include "ddpm/runtime.h"
+#include "ddpm/training_checkpoint.h"
+#include "json_limits.h"
 
 namespace ddpm {
 
 using nlohmann::json;
 
 namespace {
-
-/// The checkpoint's kind tag, so another tool's file with our layout is still refused.
-constexpr const char* kCheckpointKind = "ddpm-studio-training-run";
 
 std::string fingerprintOf(const at::Tensor& items)
 {
@@ -66,7 +65,7 @@ TrainConfig configFrom(const CheckpointFile& checkpoint)
     } catch (const json::exception&) {
         throw Error("the checkpoint's metadata is not valid JSON");
     }
-    if (!meta.contains("kind") || meta["kind"] != kCheckpointKind || !meta.contains("train"))
+    if (!meta.contains("kind") || meta["kind"] != kTrainingCheckpointKind || !meta.contains("train"))
         throw Error("the checkpoint was not written by DDPM Studio's trainer (no training run inside)");
     return TrainConfig::fromJson(meta["train"].dump());
 }
@@ -299,7 +298,7 @@ CheckpointFile Trainer::checkpoint() const
     if (m_diverged)
         throw TrainingDiverged("the training state diverged and is not saved; the last good checkpoint stands");
     json meta;
-    meta["kind"] = kCheckpointKind;
+    meta["kind"] = kTrainingCheckpointKind;
     meta["step"] = m_step;
     meta["train"] = json::parse(m_config.toJson());
     meta["model"] = json::parse(m_modelConfig.toJson());
@@ -331,18 +330,24 @@ CheckpointFile Trainer::checkpoint() const
 void Trainer::restore(const CheckpointFile& checkpoint)
 {
     const json meta = json::parse(checkpoint.metadataJson);
+    const std::string what = "the checkpoint";
+    constexpr long long kMaxCount = std::numeric_limits<long long>::max();
     try {
         const ModelConfig stored = ModelConfig::fromJson(meta.at("model").dump());
         if (stored.toJson() != m_modelConfig.toJson())
             throw Error("the checkpoint's network (" + stored.toJson() + ") differs from the one its settings build");
+        // Every tensor against this run's network and T before any is used.
+        requireTensors(checkpoint, trainingCheckpointTensors(parameterCount(), m_diffusion.steps()), what,
+                       "this run's " + std::string(m_modelConfig.kindName()) + " " + m_config.preset + " on T = "
+                           + std::to_string(m_diffusion.steps()));
         if (meta.at("data").at("fingerprint").get<std::string>() != m_data.fingerprint)
             throw Error("the data " + m_config.data + " is not the data the checkpoint was trained on (fingerprint "
                         + meta.at("data").at("fingerprint").get<std::string>() + ", now " + m_data.fingerprint + ")");
-        m_step = meta.at("step").get<long long>();
-        m_epoch = meta.at("data_order").at("epoch").get<long long>();
-        m_position = meta.at("data_order").at("position").get<long long>();
+        m_step = wholeNumber(meta.at("step"), 0, kMaxCount, what, "step");
+        m_epoch = wholeNumber(meta.at("data_order").at("epoch"), 0, kMaxCount, what, "data epoch");
+        m_position = wholeNumber(meta.at("data_order").at("position"), 0, m_items.size(0), what, "data position");
         m_optimizer->restore(checkpoint.tensor("params"), checkpoint.tensor("adam_m"), checkpoint.tensor("adam_v"),
-                             meta.at("optimizer").at("step").get<std::int64_t>());
+                             wholeNumber(meta.at("optimizer").at("step"), 0, kMaxCount, what, "optimizer step"));
     } catch (const json::exception&) {
         throw Error("the checkpoint's metadata lacks a field a training run needs; it is damaged or from another tool");
     }

@@ -333,8 +333,9 @@ at::Tensor UNetImpl::forward(const at::Tensor& x, const at::Tensor& t)
         throw Error("UNet timesteps " + (t.defined() ? shapeText(t) : std::string("(none)"))
                     + " must be [B] with B = " + std::to_string(x.size(0)));
 
+    // [B, E], or [1, E] for one t over the batch (the blocks add it by broadcasting).
     const at::Tensor emb =
-        m_timeOut->forward(at::silu(m_timeIn->forward(timestepEmbedding(t, c.baseChannels))));
+        m_timeOut->forward(at::silu(m_timeIn->forward(timestepEmbedding(distinctTimesteps(t), c.baseChannels))));
 
     at::Tensor h = m_inConv->forward(x);
     std::vector<at::Tensor> skips{h};

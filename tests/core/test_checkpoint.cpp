@@ -9,12 +9,15 @@
 #include <filesystem>
 #include <fstream>
 
+#include "crafted_files.h"
 #include "ddpm/atomic_file.h"
 #include "ddpm/checkpoint.h"
 #include "ddpm/error.h"
 #include "ddpm/run_directory.h"
 #include "ddpm/runtime.h"
 #include "ddpm/trainer.h"
+
+using ddpm::test::craftedCheckpoint;
 
 namespace {
 
@@ -37,26 +40,6 @@ QString refusal(const std::string& bytes)
         return QString::fromUtf8(e.what());
     }
     return {};
-}
-
-/// A header that claims whatever tensor list it is given, with a valid checksum.
-std::string crafted(const std::string& header, const std::string& payload)
-{
-    std::string out = "DDPMCKPT";
-    auto u32 = [&](std::uint32_t v) { for (int i = 0; i < 4; ++i) out.push_back(char((v >> (8 * i)) & 0xff)); };
-    u32(1);
-    u32(static_cast<std::uint32_t>(header.size()));
-    out += header + payload;
-    // Reuse the real writer's checksum by round-tripping through a valid file is not
-    // possible here, so compute CRC-32 the same way zlib does (reflected 0xEDB88320).
-    std::uint32_t crc = 0xFFFFFFFFu;
-    for (unsigned char c : out) {
-        crc ^= c;
-        for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-    }
-    u32(crc ^ 0xFFFFFFFFu);
-    out += "DDPMEND.";
-    return out;
 }
 
 } // namespace
@@ -111,23 +94,23 @@ void TestCheckpoint::refusesCraftedHeaders()
 {
     // A huge claimed shape is refused before anything is allocated.
     const std::string huge = R"({"metadata":{},"tensors":[{"name":"w","dtype":"f32","shape":[1000000000,1000000000],"offset":0,"bytes":16}]})";
-    QVERIFY(refusal(crafted(huge, std::string(16, '\0'))).contains("larger than the file"));
+    QVERIFY(refusal(craftedCheckpoint(huge, std::string(16, '\0'))).contains("larger than the file"));
     const std::string mismatch = R"({"metadata":{},"tensors":[{"name":"w","dtype":"f32","shape":[5],"offset":0,"bytes":16}]})";
-    QVERIFY(refusal(crafted(mismatch, std::string(16, '\0'))).contains("does not fit"));
+    QVERIFY(refusal(craftedCheckpoint(mismatch, std::string(16, '\0'))).contains("does not fit"));
     const std::string outside = R"({"metadata":{},"tensors":[{"name":"w","dtype":"f32","shape":[4],"offset":8,"bytes":16}]})";
-    QVERIFY(refusal(crafted(outside, std::string(16, '\0'))).contains("does not fit"));
+    QVERIFY(refusal(craftedCheckpoint(outside, std::string(16, '\0'))).contains("does not fit"));
     const std::string dtype = R"({"metadata":{},"tensors":[{"name":"w","dtype":"pickle","shape":[4],"offset":0,"bytes":16}]})";
-    QVERIFY(refusal(crafted(dtype, std::string(16, '\0'))).contains("unknown dtype"));
+    QVERIFY(refusal(craftedCheckpoint(dtype, std::string(16, '\0'))).contains("unknown dtype"));
     const std::string twice = R"({"metadata":{},"tensors":[{"name":"w","dtype":"u8","shape":[1],"offset":0,"bytes":1},{"name":"w","dtype":"u8","shape":[1],"offset":1,"bytes":1}]})";
-    QVERIFY(refusal(crafted(twice, std::string(2, '\0'))).contains("twice"));
-    QVERIFY(refusal(crafted("[1,2]", "")).contains("without metadata"));
-    QVERIFY(refusal(crafted("{not json", "")).contains("not valid JSON"));
+    QVERIFY(refusal(craftedCheckpoint(twice, std::string(2, '\0'))).contains("twice"));
+    QVERIFY(refusal(craftedCheckpoint("[1,2]", "")).contains("without metadata"));
+    QVERIFY(refusal(craftedCheckpoint("{not json", "")).contains("not valid JSON"));
     // A well-formed file that is no training run: makeModel-style readers refuse it by kind.
     const std::string ok = R"({"metadata":{},"tensors":[{"name":"w","dtype":"u8","shape":[2],"offset":0,"bytes":2}]})";
-    QVERIFY(refusal(crafted(ok, "ab")).isEmpty());
+    QVERIFY(refusal(craftedCheckpoint(ok, "ab")).isEmpty());
     QTemporaryDir dir;
     const std::string path = dir.filePath("foreign.ckpt").toStdString();
-    ddpm::writeFileAtomic(path, crafted(ok, "ab"));
+    ddpm::writeFileAtomic(path, craftedCheckpoint(ok, "ab"));
     ddpm::TrainingData data;
     data.items = at::zeros({4, 2});
     try {

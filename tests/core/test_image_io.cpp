@@ -259,6 +259,13 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         const auto bytes = [](const std::string& s) { return QByteArray(s.data(), int(s.size())); };
         QTest::newRow("PNM") << bytes("P6\n# big\n20000 20000\n255\n") << "PNM of 20000 x 20000";
+        // Sides whose product overflows 64 bits (found by fuzz_image_header): refused, not wrapped.
+        QTest::newRow("PNM 10^12 sides") << bytes("P5 999999999999 999999999999 255\n")
+                                         << "PNM of 999999999999 x 999999999999";
+        QTest::newRow("PNG 2^32-1 sides") << bytes("\x89PNG\r\n\x1a\n" + be32(13) + "IHDR" + be32(0xFFFFFFFFu)
+                                                   + be32(0xFFFFFFFFu) + std::string("\x08\x02\0\0\0", 5)
+                                                   + be32(0))
+                                          << "PNG of 4294967295 x 4294967295";
         QTest::newRow("GIF") << bytes("GIF89a" + le16(20000) + le16(20000) + std::string(8, '\0'))
                              << "GIF of 20000 x 20000";
         QTest::newRow("WebP VP8X") << bytes("RIFF" + le32(30) + "WEBPVP8X" + le32(10) + le32(0) +
@@ -297,6 +304,10 @@ private Q_SLOTS:
     void garbageBytes()
     {
         QVERIFY(errorOf([] { ddpm::decodeImage(std::string(100, '\x42'), "junk"); }).contains("not an image"));
+        // A DICOM preamble: OpenCV's GDCM decoder aborted the process on it (fuzz_image_decode);
+        // formats we do not sniff are refused before any decoder runs.
+        const std::string dicom = std::string(127, '\0') + "]DICM*"; // 133 bytes, DICM at 128
+        QVERIFY(errorOf([&] { ddpm::decodeImage(dicom, "scan.dcm"); }).contains("not an image"));
         // Known signature, header cut short.
         QVERIFY(errorOf([] { ddpm::decodeImage("\x89PNG\r\n\x1a\n", "stub"); }).contains("PNG"));
         QVERIFY(errorOf([] { ddpm::decodeImage("", "nothing"); }).contains("empty"));

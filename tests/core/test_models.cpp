@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <functional>
 #include <cstdint>
 
 #include <ATen/ATen.h>
@@ -14,6 +15,7 @@
 #include "ddpm/error.h"
 #include "ddpm/mlp.h"
 #include "ddpm/model.h"
+#include "ddpm/model_config.h"
 #include "ddpm/network_model.h"
 #include "ddpm/rng.h"
 #include "ddpm/schedule.h"
@@ -132,6 +134,7 @@ private Q_SLOTS:
 
     void mlpShapesAndTime();
     void mlpRejectsBadConfig();
+    void inferenceMatchesTrainingForward();
 
     void networkModelPredictsInEvalModeAndRestoresMode();
 };
@@ -362,6 +365,51 @@ void TestModels::mlpShapesAndTime()
     QVERIFY((eps.slice(0, 0, 5) - eps.slice(0, 5, 10)).abs().max().item<float>() > 1e-4f);
     QVERIFY_EXCEPTION_THROWN(net->forward(at::zeros({5, 3}), at::ones({5}, at::kLong)), ddpm::Error);
     QVERIFY_EXCEPTION_THROWN(net->forward(at::zeros({5, 2}), at::ones({4}, at::kLong)), ddpm::Error);
+}
+
+// Without a gradient the nets take faster paths (a vectorised SiLU in place, the time MLP on
+// one row when one t is expanded over the batch, as the samplers pass it); the result must
+// agree with the training forward to float rounding, for both MLP presets and the UNet.
+void TestModels::inferenceMatchesTrainingForward()
+{
+    const auto check = [](const char* what, torch::nn::Module& module,
+                          const std::function<at::Tensor(const at::Tensor&, const at::Tensor&)>& forward,
+                          const at::Tensor& x) {
+        QVERIFY(perturbZeroInitialised(module, 0.2, 4) > 0);
+        const std::int64_t b = x.size(0);
+        const at::Tensor expanded = at::full({1}, 417, at::kLong).expand({b});
+        QVERIFY(ddpm::uniformTimesteps(expanded));
+        QVERIFY(!ddpm::uniformTimesteps(expanded.contiguous()));
+        const at::Tensor reference = forward(x, expanded.contiguous()).detach(); // grad mode on: at::silu
+        QVERIFY(reference.abs().max().item<double>() > 1e-3);
+        at::Tensor fast;
+        {
+            at::InferenceMode inference;
+            fast = forward(x, expanded);
+        }
+        const double err = (fast - reference).abs().max().item<double>();
+        const double scale = reference.abs().max().item<double>();
+        QVERIFY2(err <= 1e-5 * scale, qPrintable(QString("%1: %2 of %3").arg(what).arg(err).arg(scale)));
+    };
+    ddpm::Rng rng(21);
+    // Values far out on both sides reach the kernel's clamps (exp of +-87).
+    const at::Tensor points = at::cat({rng.normal({300, 2}) * 3, at::tensor({-200.f, 150.f, 90.f, -95.f}).view({2, 2})});
+    for (const char* preset : {"tiny", "base"}) {
+        torch::manual_seed(1);
+        ddpm::MLP net(ddpm::modelPreset(ddpm::ModelConfig::Kind::MLP, preset, 2, 0, 2).mlp);
+        check(preset, *net, [&](const at::Tensor& x, const at::Tensor& t) { return net->forward(x, t); }, points);
+    }
+    ddpm::UNetConfig u;
+    u.imageSize = 8;
+    u.baseChannels = 32;
+    u.channelMults = {1, 2};
+    u.numResBlocks = 1;
+    u.attentionResolutions = {4};
+    torch::manual_seed(2);
+    ddpm::UNet unet(u);
+    unet->eval();
+    check("unet", *unet, [&](const at::Tensor& x, const at::Tensor& t) { return unet->forward(x, t); },
+          rng.normal({3, 1, 8, 8}));
 }
 
 void TestModels::mlpRejectsBadConfig()

@@ -64,6 +64,7 @@ private Q_SLOTS:
     void zeroTerminalSnr();
     void customFile();
     void customFileWithBomAndCrlf();
+    void betaTextInMemory();
     void fromBetasRejectsOutOfRange();
     void atChecksRange();
     void csvRoundTrip_data();
@@ -268,6 +269,19 @@ void TestSchedule::customFileWithBomAndCrlf()
         QFAIL("a BOM on line 2 was accepted");
     } catch (const ddpm::Error& e) {
         QVERIFY2(std::strstr(e.what(), "line 2") != nullptr, e.what());
+    }
+}
+
+void TestSchedule::betaTextInMemory()
+{
+    // What readBetaFile parses, from memory (the fuzz target's entry point); messages name `what`.
+    const std::vector<double> want = {0.0001, 0.02, 0.5};
+    QVERIFY(NoiseSchedule::parseBetaText("# header\n1e-4\n+0.02 # end\n\t.5\r\n", "mem.txt") == want);
+    try {
+        NoiseSchedule::parseBetaText("0.1\n\n0.2x\n", "mem.txt");
+        QFAIL("trailing junk was accepted");
+    } catch (const ddpm::Error& e) {
+        QVERIFY2(std::strstr(e.what(), "schedule file 'mem.txt' line 3") != nullptr, e.what());
     }
 }
 

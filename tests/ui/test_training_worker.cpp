@@ -1,5 +1,6 @@
 // The Training page's worker: progress snapshots, pause, single steps, stop with a checkpoint,
-// failures, resuming from a checkpoint, the end of a run and EMA previews, on a tiny 2-D run.
+// failures, resuming from a checkpoint, a run folder another process holds, the end of a run
+// and EMA previews, on a tiny 2-D run.
 #include <QtTest>
 
 #include <QDir>
@@ -9,6 +10,7 @@
 
 #include <memory>
 
+#include "ddpm/run_lock.h"
 #include "ui_test_support.h"
 #include "workers/training_worker.h"
 
@@ -209,6 +211,48 @@ private Q_SLOTS:
         file.close();
         w.worker->openCheckpoint(junk);
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 3, kWait);
+    }
+
+    void runFolderInUseIsRefused()
+    {
+        // Another process's lock on the folder; here this process's own through a second open
+        // of the lock file, which conflicts the same way (flock belongs to the open file).
+        QTemporaryDir dir;
+        const QString runDir = dir.filePath(QStringLiteral("run"));
+        const QString inUse = QStringLiteral("is in use by ddpm train (pid %1").arg(QCoreApplication::applicationPid());
+        WorkerThread w;
+        QSignalSpy failed(w.worker, &TrainingWorker::failed);
+        QSignalSpy started(w.worker, &TrainingWorker::started);
+        QSignalSpy finished(w.worker, &TrainingWorker::finished);
+        {
+            const ddpm::RunLock other(runDir.toStdString(), "ddpm train", "unused");
+            w.worker->start(tinySettings(runDir, 5));
+            QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kWait);
+            const QString message = failed.last().at(0).toString();
+            QVERIFY2(message.contains(inUse) && message.contains(QStringLiteral("choose another Run folder")),
+                     qPrintable(message));
+            QCOMPARE(started.count(), 0);
+            QVERIFY(!QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("config.json"))));
+        }
+        // Free again, the folder trains; the session releases it when it ends.
+        w.worker->start(tinySettings(runDir, 5));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kWait);
+        QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(QDir(runDir).filePath(QStringLiteral(".lock"))), kWait);
+        QFile metrics(QDir(runDir).filePath(QStringLiteral("metrics.csv")));
+        QVERIFY(metrics.open(QIODevice::ReadOnly));
+        const QByteArray rows = metrics.readAll();
+        metrics.close();
+
+        // Continuing a run whose folder another process holds is refused before anything is written.
+        const ddpm::RunLock other(runDir.toStdString(), "ddpm train", "unused");
+        w.worker->openCheckpoint(runDir, 10);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 2, kWait);
+        const QString message = failed.last().at(0).toString();
+        QVERIFY2(message.contains(inUse) && message.contains(QStringLiteral("stop it before continuing its run here")),
+                 qPrintable(message));
+        QCOMPARE(started.count(), 1);
+        QVERIFY(metrics.open(QIODevice::ReadOnly));
+        QCOMPARE(metrics.readAll(), rows);
     }
 
     void finishesWithCheckpointAndPreview()

@@ -1,5 +1,6 @@
 #include "pages/bound_page.h"
 
+#include <QEvent>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGraphicsOpacityEffect>
@@ -10,9 +11,12 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 #include "ddpm/schedule.h"
 #include "widgets/bound_options.h"
@@ -20,7 +24,10 @@
 #include "widgets/bound_text.h"
 #include "widgets/bound_totals.h"
 #include "widgets/export.h"
+#include "widgets/font_scaled_width.h"
+#include "widgets/lesson_panel.h"
 #include "widgets/message_text.h"
+#include "widgets/plot_style.h"
 
 namespace ddpm::ui {
 
@@ -121,7 +128,7 @@ QWidget* BoundPage::buildControls()
         addButton(buttons, tr("Evaluate"), tr("Compute every term of the bound for the inputs above."), &BoundPage::evaluate);
     evaluateButton->setObjectName(QStringLiteral("evaluate"));
     evaluateButton->setDefault(true);
-    m_cancel = addButton(buttons, tr("Cancel"), QString(), &BoundPage::cancel);
+    m_cancel = addButton(buttons, tr("Cancel"), tr("Stop the evaluation; the last results stay."), &BoundPage::cancel);
     m_cancel->setObjectName(QStringLiteral("cancel"));
     column->addLayout(buttons);
 
@@ -156,6 +163,8 @@ QWidget* BoundPage::buildControls()
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setMaximumWidth(340);
+    scaleWidthWithFont(scroll); // wider in presentation mode (see changeEvent)
+    m_controlsScroll = scroll;
     return scroll;
 }
 
@@ -164,6 +173,7 @@ QWidget* BoundPage::buildResults()
     auto* area = new QWidget(this);
     auto* layout = new QVBoxLayout(area);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(new LessonPanel(QStringLiteral("bound"), area));
     m_resultsLabel = new QLabel(area);
     m_resultsLabel->setObjectName(QStringLiteral("resultsLabel"));
     m_resultsLabel->setWordWrap(true);
@@ -189,6 +199,19 @@ QWidget* BoundPage::buildResults()
     m_plotsDim->setEnabled(false);
     m_plots->setGraphicsEffect(m_plotsDim);
     return area;
+}
+
+void BoundPage::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() != QEvent::FontChange || !m_controlsScroll)
+        return;
+    // Normally the column may get narrower than its controls on a small screen (it then
+    // scrolls); with enlarged text (presentation mode) it keeps their width, else the larger
+    // controls would be cut off.
+    QWidget* panel = m_controlsScroll->widget();
+    const int controls = panel->minimumSizeHint().width() + m_controlsScroll->verticalScrollBar()->sizeHint().width();
+    m_controlsScroll->setMinimumWidth(plotLineScale() > 1.0 ? std::min(controls, m_controlsScroll->maximumWidth()) : 0);
 }
 
 // ---------------------------------------------------------------------------------------------

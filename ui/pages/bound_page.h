@@ -22,6 +22,7 @@ class QHBoxLayout;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QScrollArea;
 class QSettings;
 class QTableWidget;
 class QThread;
@@ -77,6 +78,8 @@ public:
     bool exportCsv(const QString& path);
     /// Writes the three plots as one PNG without asking.
     bool exportPng(const QString& path);
+    /// Asks where to save the plots, then exportPng (File › Export).
+    void exportPngAsk();
 
     QCustomPlot* termsPlot() const;
     QCustomPlot* cumulativePlot() const;
@@ -98,6 +101,7 @@ Q_SIGNALS:
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     QWidget* buildControls();
@@ -112,7 +116,6 @@ private:
     void endRun(const QString& progressText, bool done);
     void updateInputsText();
     void updateStaleness();
-    void exportPngAsk();
     void exportCsvAsk();
 
     // inputs
@@ -131,6 +134,7 @@ private:
     BoundReport m_result;
 
     // the controls column
+    QScrollArea* m_controlsScroll = nullptr;
     QLabel* m_imageLabel = nullptr;
     QLabel* m_scheduleLabel = nullptr;
     BoundOptions* m_options = nullptr;

@@ -4,24 +4,26 @@
 #include <cmath>
 #include <limits>
 
-#include <QDragEnterEvent>
-#include <QDropEvent>
+#include <QKeyEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMessageBox>
-#include <QMimeData>
 #include <QSettings>
 #include <QVBoxLayout>
 
 #include "ddpm/error.h"
 #include "ddpm/schedule.h"
+#include "file_kind.h"
 #include "widgets/export.h"
 #include "widgets/forward_controls.h"
 #include "widgets/forward_view.h"
+#include "widgets/lesson_panel.h"
 #include "widgets/message_text.h"
 #include "widgets/number_text.h"
+#include "widgets/playback_keys.h"
+#include "widgets/slider_player.h"
 
 namespace ddpm::ui {
 
@@ -34,6 +36,7 @@ const QString kResolutionKey = QStringLiteral("forward/resolution");
 const QString kSeedKey = QStringLiteral("forward/seed");
 const QString kModeKey = QStringLiteral("forward/mode");
 const QString kTKey = QStringLiteral("forward/t");
+const QString kPlaySpeedKey = QStringLiteral("forward/playSpeed");
 const QString kScheduleNameKey = QStringLiteral("forward/schedule/name");
 const QString kScheduleStepsKey = QStringLiteral("forward/schedule/steps");
 const QString kScheduleZtsnrKey = QStringLiteral("forward/schedule/zeroTerminalSnr");
@@ -48,8 +51,12 @@ QString describe(const ddpm::Image& image)
 ForwardPage::ForwardPage(QWidget* parent)
     : QWidget(parent)
 {
-    setAcceptDrops(true);
+    // Files dropped on the window go to the main window, which sends images to openImage.
+    // A click on the pictures gives the page the keyboard, so Space plays t from there.
+    setFocusPolicy(Qt::ClickFocus);
     buildUi();
+    // Space, Left and Right wherever the focus is on the page, but in a text field.
+    addPlaybackKeys(this, {[this] { player()->togglePlay(); }, [this] { setT(t() - 1); }, [this] { setT(t() + 1); }});
 
     m_worker = new ForwardWorker;
     m_worker->moveToThread(&m_thread);
@@ -77,7 +84,9 @@ void ForwardPage::buildUi()
     m_status = new QLabel(this);
     m_status->setMinimumHeight(fontMetrics().height());
 
+    m_lesson = new LessonPanel(QStringLiteral("forward"), this);
     auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_lesson);
     layout->addWidget(m_controls);
     layout->addWidget(m_view, 1);
     layout->addWidget(m_status);
@@ -95,6 +104,11 @@ void ForwardPage::buildUi()
 QList<int> ForwardPage::resolutions()
 {
     return ForwardControls::resolutions();
+}
+
+SliderPlayer* ForwardPage::player() const
+{
+    return m_controls->player();
 }
 
 QWidget* ForwardPage::viewArea() const
@@ -339,7 +353,7 @@ void ForwardPage::browseImage()
     const QString folder = m_imagePath.startsWith(QLatin1Char(':')) ? QString() : QFileInfo(m_imagePath).absolutePath();
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open image"), folder,
-        tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.pgm *.ppm);;All files (*)"));
+        imageFileFilter());
     if (!path.isEmpty())
         openImage(path);
 }
@@ -373,22 +387,21 @@ bool ForwardPage::exportPng(const QString& path)
     return saveWidgetPng(this, m_view, path, figureCaption());
 }
 
-void ForwardPage::dragEnterEvent(QDragEnterEvent* event)
+void ForwardPage::keyPressEvent(QKeyEvent* event)
 {
-    const QMimeData* mime = event->mimeData();
-    if (mime->hasUrls() && !mime->urls().isEmpty() && mime->urls().front().isLocalFile())
-        event->acceptProposedAction();
+    // Here come the keys the focused control left alone (a button or a text box keeps Space).
+    if (event->key() == Qt::Key_Space && event->modifiers() == Qt::NoModifier) {
+        player()->togglePlay();
+        event->accept();
+        return;
+    }
+    QWidget::keyPressEvent(event);
 }
 
-void ForwardPage::dropEvent(QDropEvent* event)
+void ForwardPage::hideEvent(QHideEvent* event)
 {
-    const QMimeData* mime = event->mimeData();
-    if (!mime->hasUrls() || mime->urls().isEmpty() || !mime->urls().front().isLocalFile())
-        return;
-    event->acceptProposedAction();
-    const QString path = mime->urls().front().toLocalFile();
-    // Open after the drop finishes so a message box does not run inside the drag loop.
-    QMetaObject::invokeMethod(this, [this, path] { openImage(path); }, Qt::QueuedConnection);
+    player()->pause();
+    QWidget::hideEvent(event);
 }
 
 void ForwardPage::saveSettings(QSettings& settings) const
@@ -401,6 +414,7 @@ void ForwardPage::saveSettings(QSettings& settings) const
                                 : m == ForwardMode::Compare   ? QStringLiteral("compare")
                                                               : QStringLiteral("closed"));
     settings.setValue(kTKey, t());
+    settings.setValue(kPlaySpeedKey, player()->speed());
     settings.setValue(kScheduleNameKey, m_choice.name);
     settings.setValue(kScheduleStepsKey, m_choice.steps);
     settings.setValue(kScheduleZtsnrKey, m_choice.zeroTerminalSnr);
@@ -427,6 +441,8 @@ void ForwardPage::restoreSettings(const QSettings& settings)
     }
     if (settings.contains(kTKey))
         setT(settings.value(kTKey).toInt());
+    if (settings.contains(kPlaySpeedKey))
+        player()->setSpeed(settings.value(kPlaySpeedKey).toInt());
     const QString path = settings.value(kImageKey).toString();
     if (!path.isEmpty() && path != m_imagePath && !openImage(path, true) && m_imagePath != kDefaultImage)
         openImage(kDefaultImage, true); // the last image no longer opens: back to the cat, quietly

@@ -1,5 +1,7 @@
 // Forward process page: an image noised at t, closed form, Markov chain or both side by side
-// (compare), strip and histogram.
+// (compare), strip and histogram, under its lesson panel. Play moves t up to T; Space plays or
+// pauses and Left/Right step t wherever the focus is on the page but in a text field
+// (widgets/playback_keys.h).
 //
 // The page ties its controls (widgets/forward_controls.h) to its view (widgets/forward_view.h):
 // a ForwardWorker on its own thread computes every frame, so moving the t slider never
@@ -28,6 +30,8 @@ namespace ddpm::ui {
 
 class ForwardControls;
 class ForwardView;
+class LessonPanel;
+class SliderPlayer;
 
 class ForwardPage : public QWidget {
     Q_OBJECT
@@ -63,6 +67,8 @@ public:
     int resolution() const;
     void setResolution(int resolution);
     static QList<int> resolutions();
+    /// Play over t (its button and speed sit beside the t slider).
+    SliderPlayer* player() const;
 
     // What is shown (the last rendered frame).
     QImage x0Image() const;
@@ -87,6 +93,8 @@ public:
     QString figureCaption() const;
     /// Writes the view as PNG with figureCaption() under it and as its PNG text; false on failure.
     bool exportPng(const QString& path);
+    /// Asks where to save the view, then exportPng (the page's export button, File › Export).
+    void exportView();
 
 Q_SIGNALS:
     /// A new image was opened (path as imagePath()).
@@ -97,13 +105,13 @@ Q_SIGNALS:
     void frameReady();
 
 protected:
-    void dragEnterEvent(QDragEnterEvent* event) override;
-    void dropEvent(QDropEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    /// Leaving the page pauses Play: nothing is computed for a page nobody sees.
+    void hideEvent(QHideEvent* event) override;
 
 private:
     void buildUi();
     void browseImage();
-    void exportView();
     void onScheduleChosen(const ScheduleChoice& choice);
     bool applySchedule(const ScheduleChoice& choice, bool quiet);
     void onResult(const ddpm::ui::ForwardResult& result);
@@ -129,6 +137,7 @@ private:
     ForwardWorker* m_worker = nullptr;
 
     // Widgets.
+    LessonPanel* m_lesson = nullptr;
     ForwardControls* m_controls = nullptr;
     ForwardView* m_view = nullptr;
     QLabel* m_status = nullptr;

@@ -37,10 +37,13 @@
 #include "widgets/chain_scrubber.h"
 #include "widgets/demo_view.h"
 #include "widgets/export.h"
+#include "widgets/font_scaled_width.h"
 #include "widgets/image_view.h"
+#include "widgets/lesson_panel.h"
 #include "widgets/message_text.h"
 #include "widgets/particle_view.h"
 #include "widgets/plot.h"
+#include "widgets/playback_keys.h"
 #include "widgets/sampling_options.h"
 #include "workers/demo_worker.h"
 
@@ -91,7 +94,15 @@ ReversePage::ReversePage(QWidget* parent)
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
     layout->addWidget(buildControls());
-    layout->addWidget(buildResults(), 1);
+    // The lesson above the results, outside them (the view's export shows the results only).
+    auto* right = new QVBoxLayout;
+    right->setContentsMargins(0, 0, 0, 0);
+    right->addWidget(new LessonPanel(QStringLiteral("reverse"), this));
+    right->addWidget(buildResults(), 1);
+    layout->addLayout(right, 1);
+    // The scrubber's Space, Left and Right wherever the focus is on the page, but in a text field.
+    addPlaybackKeys(this, {[this] { m_scrubber->togglePlay(); }, [this] { m_scrubber->stepBack(); },
+                           [this] { m_scrubber->stepForward(); }});
 
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("sampling-worker"));
@@ -229,6 +240,7 @@ QWidget* ReversePage::buildControls()
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     scroll->setMinimumWidth(300);
     scroll->setMaximumWidth(490);
+    scaleWidthWithFont(scroll); // wider in presentation mode
     return scroll;
 }
 

@@ -97,6 +97,8 @@ public:
     bool exportStripPng(const QString& path, const QVector<int>& ts = {});
     /// Writes the view (scrubber, pictures, charts) as PNG without asking.
     bool exportViewPng(const QString& path);
+    /// Asks where to save the view, then exportViewPng (File › Export).
+    void exportViewAsk();
     /// Composes the animation's frames and hands them to the worker to write (GIF, MP4 or
     /// WebM by the extension); animationExported or animationFailed follows. False without a chain.
     bool exportAnimation(const QString& path);
@@ -167,7 +169,6 @@ private:
     void onRecomputeFailed(quint64 id, int step, const QString& message);
     QVector<int> parsedStripTs() const;
     void exportStripAsk();
-    void exportViewAsk();
     void exportAnimationAsk();
 
     // the worker and the job in flight

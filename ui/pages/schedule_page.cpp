@@ -13,6 +13,7 @@
 
 #include "ddpm/schedule_io.h"
 #include "widgets/export.h"
+#include "widgets/lesson_panel.h"
 #include "widgets/message_text.h"
 #include "widgets/schedule_list.h"
 
@@ -49,9 +50,12 @@ SchedulePage::SchedulePage(QWidget* parent)
     connect(m_list, &ScheduleList::failed, this, &SchedulePage::reportError);
     connect(m_list, &ScheduleList::changed, this, &SchedulePage::onSchedulesChanged);
 
+    // The lesson sits beside the schedules and the view options, not above them: the plots
+    // need every line of the page's height.
     auto* top = new QHBoxLayout;
-    top->addWidget(m_list, 1);
+    top->addWidget(m_list, 0);
     top->addWidget(buildViewBox(), 0);
+    top->addWidget(new LessonPanel(QStringLiteral("schedule"), this), 1);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(m_plots, 1);
@@ -72,10 +76,11 @@ QWidget* SchedulePage::buildViewBox()
     m_viewCombo->addItem(tr("All quantities (grid)"));
     for (int i = 0; i < static_cast<int>(plottedQuantities().size()); ++i)
         m_viewCombo->addItem(SchedulePlots::quantityText(i).shortName);
-    m_viewCombo->setToolTip(tr("Show every quantity in a grid, or one of them large"));
+    m_viewCombo->setToolTip(tr("Show every quantity in a grid, or one of them large: βₜ, ᾱₜ, √ᾱₜ, √(1 − ᾱₜ) "
+                               "or log SNR = ln(ᾱₜ / (1 − ᾱₜ))"));
     form->addRow(tr("Show"), m_viewCombo);
     m_normalisedCheck = new QCheckBox(tr("normalised t / T"), viewBox);
-    m_normalisedCheck->setToolTip(tr("Put schedules with different T on one axis from 0 to 1"));
+    m_normalisedCheck->setToolTip(tr("x axis t / T from 0 to 1: schedules with different T on one axis"));
     form->addRow(tr("x axis"), m_normalisedCheck);
     m_logYCheck = new QCheckBox(tr("logarithmic"), viewBox);
     form->addRow(tr("y axis"), m_logYCheck);

@@ -75,6 +75,8 @@ public:
     /// Writes the plot as PNG or PDF by suffix, without the hover line and tracers and with
     /// figureCaption() under it (and as PNG text); shows a dialog and returns false on failure.
     bool exportPlot(const QString& path);
+    /// Asks where to save the plot (PNG or PDF), then exportPlot (File › Export).
+    void askExportPlot();
     /// Writes one CSV table of every schedule: columns schedule, steps, zero_terminal_snr, then
     /// the CLI's schedule columns (t, beta, ..., snr), one row per schedule and t, full precision.
     bool exportCsv(const QString& path);
@@ -95,7 +97,6 @@ private:
     void updateLogYCheck();
     void reportError(const QString& message);
     void onSchedulesChanged();
-    void askExportPlot();
     void askExportCsv();
 
     ScheduleList* m_list = nullptr;

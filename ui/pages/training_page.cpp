@@ -26,6 +26,8 @@
 #include <cmath>
 
 #include "widgets/export.h"
+#include "widgets/font_scaled_width.h"
+#include "widgets/lesson_panel.h"
 #include "widgets/sample_preview.h"
 #include "widgets/training_options.h"
 #include "widgets/training_plots.h"
@@ -71,6 +73,7 @@ TrainingPage::TrainingPage(QWidget* parent)
     layout->setContentsMargins(8, 8, 8, 8);
     layout->addWidget(buildControls());
     auto* centre = new QVBoxLayout;
+    centre->addWidget(new LessonPanel(QStringLiteral("training"), this));
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("summary"));
     m_summary->setWordWrap(true);
@@ -222,6 +225,7 @@ QWidget* TrainingPage::buildControls()
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded); // never hides a button on a narrow screen
     scroll->setMinimumWidth(300);
     scroll->setMaximumWidth(370);
+    scaleWidthWithFont(scroll); // wider in presentation mode, not clipped
     return scroll;
 }
 
@@ -238,6 +242,7 @@ QWidget* TrainingPage::buildPreviews()
     layout->addWidget(m_samplePreview, 1);
     column->setMinimumWidth(100);
     column->setMaximumWidth(300);
+    scaleWidthWithFont(column);
     return column;
 }
 

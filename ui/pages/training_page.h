@@ -54,6 +54,8 @@ public:
 
     bool exportCsv(const QString& path);
     bool exportPng(const QString& path);
+    /// Asks where to save the plots, then exportPng (File › Export).
+    void exportPngAsk();
 
 public Q_SLOTS:
     /// Start a new run with the settings shown, or resume a paused one.
@@ -90,7 +92,6 @@ private:
     void showError(const QString& message);
     void openCheckpointAsk();
     void exportCsvAsk();
-    void exportPngAsk();
 
     QThread* m_thread = nullptr;
     TrainingWorker* m_worker = nullptr;

@@ -46,8 +46,10 @@ BoundOptions::BoundOptions(QWidget* parent)
     m_small->setObjectName(QStringLiteral("varianceSmall"));
     m_large->setObjectName(QStringLiteral("varianceLarge"));
     m_small->setChecked(true);
-    m_small->setToolTip(tr("σₜ² = β̃ₜ, the posterior variance (its log clipped at t = 1)"));
-    m_large->setToolTip(tr("σₜ² = βₜ"));
+    m_small->setToolTip(tr("The reverse step's variance σₜ² = β̃ₜ = (1 − ᾱₜ₋₁) / (1 − ᾱₜ) · βₜ, the true "
+                           "posterior's (Eq. 7; its log clipped at t = 1)"));
+    m_large->setToolTip(tr("The reverse step's variance σₜ² = βₜ, the forward step's own (Eq. 2); "
+                           "the paper found both give similar samples"));
     auto* group = new QButtonGroup(varianceRow);
     group->addButton(m_small);
     group->addButton(m_large);
@@ -59,8 +61,8 @@ BoundOptions::BoundOptions(QWidget* parent)
 
     m_clip = new QCheckBox(tr("clip predicted x₀ to [−1, 1]"), this);
     m_clip->setObjectName(QStringLiteral("clipDenoised"));
-    m_clip->setToolTip(tr("Clamp the predicted x₀ before the posterior mean, as improved DDPM's "
-                          "bits/dim evaluation does."));
+    m_clip->setToolTip(tr("Clamp the predicted x₀ = (xₜ − √(1 − ᾱₜ) ε_θ) / √ᾱₜ to [−1, 1] before the posterior "
+                          "mean μ̃ₜ (Eq. 7) is taken, as improved DDPM's bits/dim evaluation does."));
     connect(m_clip, &QCheckBox::toggled, this, &BoundOptions::changed);
     form->addRow(tr("Denoised:"), m_clip);
 
@@ -68,7 +70,8 @@ BoundOptions::BoundOptions(QWidget* parent)
     m_samples->setObjectName(QStringLiteral("samples"));
     m_samples->setRange(1, 64);
     m_samples->setValue(1);
-    m_samples->setToolTip(tr("Noise draws per t, averaged: more draws, less noisy terms, longer runs."));
+    m_samples->setToolTip(tr("K: draws of xₜ from q(xₜ | x₀) per t, averaged. Each term is an expectation "
+                             "over that noise: more draws, less noisy terms, longer runs."));
     connect(m_samples, QOverload<int>::of(&QSpinBox::valueChanged), this, &BoundOptions::changed);
     form->addRow(tr("Samples K:"), m_samples);
 

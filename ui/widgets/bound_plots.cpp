@@ -132,6 +132,10 @@ void BoundPlots::buildTermsPlot(QWidget* parent)
                            {tr("The bound term by term: %1 per t, with L₀ and L_T").arg(ltm1Text()),
                             tr("bits/dim (log scale)"), tr("%1 per t (at t = 1: L₀)").arg(ltm1Text())},
                            true, QColor(31, 119, 180));
+    m_termsPlot->setToolTip(tr("%1 = KL(q(xₜ₋₁ | xₜ, x₀) ‖ p_θ(xₜ₋₁ | xₜ)) for each t (Eqs. 5 and 8), in bits/dim.\n"
+                               "At t = 1 the decoder L₀ = −log p_θ(x₀ | x₁) (Eq. 13); at t = T the prior "
+                               "L_T = KL(q(x_T | x₀) ‖ N(0, I)).")
+                                .arg(ltm1Text()));
     QCPGraph* decoder = m_termsPlot->addGraph();
     decoder->setName(tr("L₀, decoder (t = 1)"));
     decoder->setLineStyle(QCPGraph::lsNone);
@@ -153,6 +157,9 @@ void BoundPlots::buildCumulativePlot(QWidget* parent)
     m_cumulativePlot = makePlot(parent, QStringLiteral("cumulativePlot"),
                                 {tr("Cumulative sum over t"), tr("bits/dim"), tr("L₀ + Σ %1 up to t").arg(ltm1Text())},
                                 false, QColor(148, 103, 189));
+    m_cumulativePlot->setToolTip(tr("L₀ + Σ %1 over the steps up to t: where along t the bound's bits are "
+                                    "spent. The dashed line adds L_T: the whole bound L (Eq. 5).")
+                                     .arg(ltm1Text()));
     auto* totalLine = new QCPItemStraightLine(m_cumulativePlot);
     totalLine->setObjectName(QStringLiteral("totalLine"));
     totalLine->setPen(QPen(QColor(44, 160, 44), 1, Qt::DashLine));

@@ -17,6 +17,8 @@ BoundTotals::BoundTotals(QWidget* parent)
                              tr("total (bound)"), tr("model calls"), tr("time")});
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     setSelectionMode(QAbstractItemView::ContiguousSelection);
+    // Tab leaves the table (the arrow keys move between cells): no keyboard trap.
+    setTabKeyNavigation(false);
     horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -27,8 +29,10 @@ BoundTotals::BoundTotals(QWidget* parent)
             setItem(row, col, item);
         }
     }
-    setToolTip(tr("The bound L = L_T + Σ %1 + L₀ on −log p(x₀), in bits per dimension "
-                  "(nats averaged over pixels and channels, divided by ln 2).").arg(ltm1));
+    setToolTip(tr("The bound L = L_T + Σ %1 + L₀ on −log p(x₀) (Eqs. 3 and 5), in bits per dimension "
+                  "(nats averaged over pixels and channels, divided by ln 2).\n"
+                  "L_T: the prior's KL, near 0 for a good schedule; L₀: the discrete decoder (Eq. 13); "
+                  "%1: one KL per t (Eq. 8).").arg(ltm1));
     setWordWrap(false);
     setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);

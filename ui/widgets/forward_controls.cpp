@@ -18,6 +18,7 @@
 
 #include "widgets/number_text.h"
 #include "widgets/schedule_selector.h"
+#include "widgets/slider_player.h"
 
 namespace ddpm::ui {
 
@@ -59,21 +60,26 @@ ForwardControls::ForwardControls(QWidget* parent)
     for (int r : resolutions())
         m_resolution->addItem(r > 0 ? QStringLiteral("%1 × %1").arg(r) : tr("original"), r);
     m_resolution->setCurrentIndex(m_resolution->findData(kDefaultResolution));
-    m_resolution->setToolTip(tr("The image is scaled and centre-cropped to N × N before noising"));
+    m_resolution->setToolTip(tr("The image is scaled and centre-cropped to N × N pixels; x₀ is that picture "
+                                "with its values mapped to [−1, 1]"));
 
     m_seed = new QSpinBox(this);
     m_seed->setRange(0, std::numeric_limits<int>::max());
-    m_seed->setToolTip(tr("Seed of the noise: the same seed gives the same x_t"));
+    m_seed->setToolTip(tr("Seed of the noise ε (and of each step's noise in the Markov chain): "
+                          "the same seed gives the same xₜ"));
     auto* newSeed = new QPushButton(tr("New seed"), this);
+    newSeed->setToolTip(tr("Draw another seed: new noise ε, the same distribution q(xₜ | x₀)"));
     connect(newSeed, &QPushButton::clicked, this,
             [this] { m_seed->setValue(static_cast<int>(QRandomGenerator::global()->bounded(1000000))); });
 
     m_closedForm = new QRadioButton(tr("closed form"), this);
-    m_closedForm->setToolTip(tr("x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε in one step (Eq. 4)"));
+    m_closedForm->setToolTip(tr("xₜ in one draw: xₜ = √ᾱₜ x₀ + √(1 − ᾱₜ) ε with ε ~ N(0, I) (Eq. 4)"));
     m_chain = new QRadioButton(tr("Markov chain"), this);
-    m_chain->setToolTip(tr("x_t walked step by step: x_s = √(1 − β_s) x_(s−1) + √β_s ε_s (Eq. 2)"));
+    m_chain->setToolTip(tr("xₜ walked step by step: xₛ = √(1 − βₛ) xₛ₋₁ + √βₛ εₛ for s = 1 … t, "
+                           "fresh noise εₛ each step (Eq. 2)"));
     m_compare = new QRadioButton(tr("compare both"), this);
-    m_compare->setToolTip(tr("x_t by the closed form and by the Markov chain side by side, same t and seed"));
+    m_compare->setToolTip(tr("xₜ by the closed form and by the Markov chain side by side (same t and seed): "
+                             "different pixels, the same distribution"));
     m_closedForm->setChecked(true);
     m_modeGroup = new QButtonGroup(this);
     m_modeGroup->addButton(m_closedForm, static_cast<int>(ForwardMode::ClosedForm));
@@ -96,15 +102,21 @@ ForwardControls::ForwardControls(QWidget* parent)
     // t.
     m_slider = new QSlider(Qt::Horizontal, this);
     m_slider->setTracking(true);
-    m_slider->setToolTip(tr("Diffusion step t"));
+    m_slider->setToolTip(tr("The diffusion step t, 1 … T: how many noising steps x₀ has taken. "
+                            "As t grows, ᾱₜ falls and xₜ turns into noise"));
     m_tSpin = new QSpinBox(this);
     m_tSpin->setKeyboardTracking(false);
+    m_tSpin->setToolTip(m_slider->toolTip());
+    m_player = new SliderPlayer(m_slider, this);
     m_scheduleReadout = new QLabel(this);
     m_scheduleReadout->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("ᾱ_t = 0.00000000   SNR = 0.00000000")));
+    m_scheduleReadout->setToolTip(tr("ᾱₜ = α₁ ⋯ αₜ: the share of x₀'s variance left in xₜ = √ᾱₜ x₀ + √(1 − ᾱₜ) ε (Eq. 4).\n"
+                                     "SNR = ᾱₜ / (1 − ᾱₜ): the signal's power over the noise's; below 1 the noise dominates."));
     auto* row3 = new QHBoxLayout;
     row3->addWidget(new QLabel(tr("t"), this));
     row3->addWidget(m_slider, 1);
     row3->addWidget(m_tSpin);
+    row3->addWidget(m_player);
     row3->addSpacing(12);
     row3->addWidget(m_scheduleReadout);
 

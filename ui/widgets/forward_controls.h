@@ -1,7 +1,7 @@
 // The Forward page's controls: open an image (with what is loaded), the schedule, export;
 // the resolution, the seed and the mode (closed form, Markov chain or compare); and the
-// t slider with alpha_bar_t and the SNR at t. They hold values and emit signals; the page
-// decides what to compute.
+// t slider with Play over t (a SliderPlayer), alpha_bar_t and the SNR at t. They hold values
+// and emit signals; the page decides what to compute.
 #pragma once
 
 #include <QList>
@@ -21,6 +21,7 @@ class QSpinBox;
 namespace ddpm::ui {
 
 class ScheduleSelector;
+class SliderPlayer;
 
 class ForwardControls : public QWidget {
     Q_OBJECT
@@ -50,6 +51,8 @@ public:
     void setImageInfo(const QString& text, const QString& toolTip);
     /// The readout beside the slider: alpha_bar_t and SNR = alpha_bar_t / (1 - alpha_bar_t) (may be inf).
     void setScheduleValues(double alphaBar, double snr);
+    /// Play over t: moves the t slider (tChanged follows) up to T.
+    SliderPlayer* player() const { return m_player; }
 
 Q_SIGNALS:
     void openRequested();
@@ -72,6 +75,7 @@ private:
     QButtonGroup* m_modeGroup = nullptr;
     QSlider* m_slider = nullptr;
     QSpinBox* m_tSpin = nullptr;
+    SliderPlayer* m_player = nullptr;
     QLabel* m_scheduleReadout = nullptr;
     QLabel* m_imageInfo = nullptr;
     QPushButton* m_exportButton = nullptr;

@@ -89,7 +89,8 @@ double ImageView::shownScale() const
     const QRect target = imageTarget();
     if (m_image.isNull() || target.isEmpty())
         return 1.0;
-    return static_cast<double>(target.width()) / m_image.width();
+    // In device pixels: on a HiDPI screen a target of N points holds N × ratio image pixels.
+    return target.width() * devicePixelRatioF() / m_image.width();
 }
 
 QString ImageView::scaleNote() const
@@ -140,10 +141,17 @@ void ImageView::paintEvent(QPaintEvent*)
         captionTop = target.bottom() + 1;
         // Nearest-neighbour both ways: every pixel drawn is one of the image's.
         painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
-        if (target.width() >= m_image.width())
+        // Shrunk to the target's device pixels (not its points), so a HiDPI screen shows as
+        // many of the image's pixels as it has room for.
+        const double ratio = devicePixelRatioF();
+        const QSize devicePixels = (QSizeF(target.size()) * ratio).toSize();
+        if (devicePixels.width() >= m_image.width()) {
             painter.drawImage(target, m_image);
-        else
-            painter.drawImage(target.topLeft(), m_image.scaled(target.size(), Qt::IgnoreAspectRatio, Qt::FastTransformation));
+        } else {
+            QImage shown = m_image.scaled(devicePixels, Qt::IgnoreAspectRatio, Qt::FastTransformation);
+            shown.setDevicePixelRatio(ratio);
+            painter.drawImage(target.topLeft(), shown);
+        }
         if (m_highlighted) {
             painter.setPen(QPen(palette().color(QPalette::Highlight), 3));
             painter.setBrush(Qt::NoBrush);

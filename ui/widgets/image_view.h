@@ -31,7 +31,8 @@ public:
     QString noteText() const;
     /// "shown nearest-neighbour at N %" when the image is shown smaller than its size, else empty.
     QString scaleNote() const;
-    /// Shown size over the image's size at the widget's current size (1 before there is an image).
+    /// Shown size in device pixels over the image's size at the widget's current size (1 before
+    /// there is an image); on a HiDPI screen a target of N points shows N × devicePixelRatio pixels.
     double shownScale() const;
 
     /// Frames the image in the highlight colour (e.g. the strip's tile for the current t).

@@ -2,42 +2,470 @@
 
 #include <QApplication>
 #include <QEvent>
+#include <QFontDatabase>
+#include <QFontInfo>
+#include <QFontMetrics>
+#include <QPalette>
+
+#include <algorithm>
+#include <cmath>
 
 #include "widgets/plot.h"
 
 namespace ddpm::ui {
 
+namespace {
+
+const char* const kMaxColumnsProperty = "ddpmLegendMaxColumns";
+// The helper objects a plot (or the owner) gets at most once, found by name: they have no
+// meta-object of their own, so findChild by type would match any child.
+const QString kStyleFollowerName = QStringLiteral("ddpmStyleFollower");
+const QString kEveryPlotStylerName = QStringLiteral("ddpmEveryPlotStyler");
+const QString kLegendFitterName = QStringLiteral("ddpmLegendFitter");
+constexpr int kLegendIconWidth = 20; // short swatches: two entries a row fit a narrow plot
+constexpr int kLegendIconHeight = 10;
+
+void setAxisFont(QCPAxis* axis, const QFont& font)
+{
+    axis->setLabelFont(font);
+    axis->setTickLabelFont(font);
+    QFont selected = font;
+    selected.setBold(true);
+    axis->setSelectedLabelFont(selected);
+    axis->setSelectedTickLabelFont(selected);
+}
+
+/// `font`'s family and size with `own`'s weight and slant.
+QFont withStyleOf(const QFont& font, const QFont& own)
+{
+    QFont out = font;
+    out.setBold(own.bold());
+    out.setItalic(own.italic());
+    return out;
+}
+
+bool hasHelper(const QObject* parent, const QString& name)
+{
+    return parent->findChild<QObject*>(name, Qt::FindDirectChildrenOnly) != nullptr;
+}
+
+} // namespace
+
 void applyApplicationFont(QCustomPlot* plot)
 {
+    followApplicationStyle(plot);
     const QFont font = QApplication::font(plot);
-    for (QCPAxisRect* rect : plot->axisRects()) {
-        for (QCPAxis* axis : rect->axes()) {
-            axis->setLabelFont(font);
-            axis->setTickLabelFont(font);
-            QFont selected = font;
-            selected.setBold(true);
-            axis->setSelectedLabelFont(selected);
-            axis->setSelectedTickLabelFont(selected);
-        }
-    }
+    for (QCPAxisRect* rect : plot->axisRects())
+        for (QCPAxis* axis : rect->axes())
+            setAxisFont(axis, font);
     plot->legend->setFont(font);
     for (int i = 0; i < plot->legend->itemCount(); ++i)
         if (QCPAbstractLegendItem* item = plot->legend->item(i)) // a wrapped legend has empty cells
             item->setFont(font);
-    // Text elements anywhere in the layout (titles, captions): the family and size, own weight.
+    // Text elements anywhere in the layout (titles, captions) and colour scales' axes.
     const QList<QCPLayoutElement*> elements = plot->plotLayout()->elements(true);
     for (QCPLayoutElement* element : elements) {
-        if (auto* text = qobject_cast<QCPTextElement*>(element)) {
-            QFont own = font;
-            own.setBold(text->font().bold());
-            text->setFont(own);
-        }
+        if (auto* text = qobject_cast<QCPTextElement*>(element))
+            text->setFont(withStyleOf(font, text->font()));
+        else if (auto* scale = qobject_cast<QCPColorScale*>(element))
+            setAxisFont(scale->axis(), font);
     }
+    // Text items (labels placed on the data).
+    for (int i = 0; i < plot->itemCount(); ++i)
+        if (auto* text = qobject_cast<QCPItemText*>(plot->item(i)))
+            text->setFont(withStyleOf(font, text->font()));
+}
+
+// ---- lines follow the font ----------------------------------------------------------------
+
+double plotLineScale()
+{
+    // Point sizes as the font database resolves them (a font may be given in pixels).
+    const double desktop = QFontInfo(QFontDatabase::systemFont(QFontDatabase::GeneralFont)).pointSizeF();
+    const double application = QFontInfo(QApplication::font()).pointSizeF();
+    if (!(desktop > 0.0) || !(application > 0.0))
+        return 1.0;
+    return std::clamp(application / desktop, 1.0, 4.0);
 }
 
 namespace {
 
-const char* const kMaxColumnsProperty = "ddpmLegendMaxColumns";
+/// The width to draw a stroke with: `scale` times the width its owner set. The owner's width
+/// and the one drawn last are kept on `object` under `slot`; a current width other than the
+/// one drawn last was set by the owner since, and becomes the owner's width. Width 0 (Qt's
+/// cosmetic one-pixel pen) is drawn as `scale` pixels once scaled.
+double scaledWidth(QObject* object, const char* slot, double current, double scale)
+{
+    const QVariant stored = object->property(slot);
+    double owners = current;
+    if (stored.isValid()) {
+        const QPointF ownersAndDrawn = stored.toPointF();
+        if (qFuzzyCompare(1.0 + ownersAndDrawn.y(), 1.0 + current))
+            owners = ownersAndDrawn.x();
+    }
+    const double drawn = owners > 0.0 ? owners * scale : (scale > 1.0 ? scale : 0.0);
+    object->setProperty(slot, QPointF(owners, drawn));
+    return drawn;
+}
+
+/// The colour to draw with on `background`: plotDataColour of the owner's colour. As
+/// scaledWidth, the owner's colour and the one drawn last are kept on `object` under `slot`.
+QColor drawnColour(QObject* object, const QByteArray& slot, const QColor& current, const QColor& background)
+{
+    const QVariantList stored = object->property(slot.constData()).toList();
+    QColor owners = current;
+    if (stored.size() == 2 && stored[1].value<QColor>() == current)
+        owners = stored[0].value<QColor>();
+    const QColor drawn = plotDataColour(owners, background);
+    object->setProperty(slot.constData(), QVariantList{QVariant::fromValue(owners), QVariant::fromValue(drawn)});
+    return drawn;
+}
+
+/// How a followed plot draws its owners' strokes now: `scale` times as wide, colours readable
+/// on `background`.
+struct LineStyle {
+    double scale = 1.0;
+    QColor background;
+};
+
+/// `pen` as drawn in `style`, the owner's width and colour kept on `object` under `slot`.
+QPen drawnPen(QPen pen, QObject* object, const char* slot, const LineStyle& style)
+{
+    pen.setWidthF(scaledWidth(object, slot, pen.widthF(), style.scale));
+    if (pen.style() != Qt::NoPen)
+        pen.setColor(drawnColour(object, QByteArray(slot) + "Colour", pen.color(), style.background));
+    return pen;
+}
+
+template <typename Owner>
+void scalePen(Owner* owner, QObject* object, const char* slot, const LineStyle& style)
+{
+    const QPen pen = owner->pen();
+    const QPen drawn = drawnPen(pen, object, slot, style);
+    if (drawn != pen)
+        owner->setPen(drawn);
+}
+
+template <typename Owner>
+void scaleScatter(Owner* owner, const LineStyle& lines)
+{
+    QCPScatterStyle style = owner->scatterStyle();
+    if (style.isNone())
+        return;
+    const double size = scaledWidth(owner, "ddpmScatterSize", style.size(), lines.scale);
+    bool changed = size != style.size();
+    style.setSize(size);
+    if (style.isPenDefined()) {
+        const QPen pen = style.pen();
+        const QPen drawn = drawnPen(pen, owner, "ddpmScatterPen", lines);
+        changed = changed || drawn != pen;
+        style.setPen(drawn);
+    }
+    if (changed)
+        owner->setScatterStyle(style);
+}
+
+/// Scales the pen of `item` if it is an `Item`; returns whether it was.
+template <typename Item>
+bool scaleItemPenAs(QCPAbstractItem* item, const LineStyle& style)
+{
+    auto* typed = qobject_cast<Item*>(item);
+    if (typed)
+        scalePen(typed, item, "ddpmPen", style);
+    return typed != nullptr;
+}
+
+/// The item types with a pen: the first that `item` is gets its pen scaled.
+template <typename... Items>
+void scaleItemPen(QCPAbstractItem* item, const LineStyle& style)
+{
+    (void)(scaleItemPenAs<Items>(item, style) || ...);
+}
+
+/// With `fit`, asks `axis` for no more ticks than its labels have room for (the owner's count
+/// at most): enlarged text on a short axis would otherwise write the labels over each other.
+/// Measured on the layout and labels just computed. Without, gives the owner's count back.
+/// Returns whether it asked for fewer ticks than before.
+bool fitTicks(QCPAxis* axis, bool fit)
+{
+    const QSharedPointer<QCPAxisTicker> ticker = axis->ticker();
+    if (!ticker || !axis->visible() || !axis->tickLabels() || !axis->axisRect())
+        return false;
+    const int asked = ticker->tickCount();
+    int owners = asked;
+    const QVariant stored = axis->property("ddpmTickCount"); // the owner's count and the one asked for last
+    if (stored.isValid() && stored.toPoint().y() == asked)
+        owners = stored.toPoint().x();
+    const QFontMetrics metrics(axis->tickLabelFont());
+    int room = 0;
+    int length = 0;
+    if (axis->orientation() == Qt::Horizontal) {
+        for (const QString& label : axis->tickVectorLabels())
+            room = std::max(room, metrics.horizontalAdvance(label));
+        room = std::max(room, metrics.horizontalAdvance(QStringLiteral("000"))) + 2 * metrics.averageCharWidth();
+        length = axis->axisRect()->width();
+    } else {
+        room = 2 * metrics.height();
+        length = axis->axisRect()->height();
+    }
+    if (length <= 0)
+        return false;
+    const int count = fit ? std::clamp(length / std::max(1, room), 2, std::max(2, owners)) : owners;
+    if (count != asked)
+        ticker->setTickCount(count);
+    axis->setProperty("ddpmTickCount", QPoint(owners, count));
+    return count < asked;
+}
+
+/// After a followed plot's layout: in enlarged text (presentation mode), ticks that fit it;
+/// otherwise the owners' counts, untouched. Fewer ticks take effect with one more replot; more
+/// wait for the next (so two counts can never replot each other in turn). An export at another
+/// size (the viewport is not the widget's) changes nothing, so what is exported is what is seen.
+void fitTicksAfterLayout(QCustomPlot* plot)
+{
+    if (plot->viewport() != plot->rect())
+        return;
+    const bool fit = plotLineScale() > 1.0;
+    if (!fit && !plot->property("ddpmTicksFitted").toBool())
+        return;
+    plot->setProperty("ddpmTicksFitted", fit);
+    bool fewer = false;
+    for (QCPAxisRect* rect : plot->axisRects())
+        for (QCPAxis* axis : rect->axes())
+            fewer = fitTicks(axis, fit) || fewer;
+    if (fewer)
+        plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+bool isDark(const QColor& background)
+{
+    return background.lightnessF() < 0.5;
+}
+
+/// Before every replot of a followed plot: lines as wide as the font asks for, data colours
+/// readable on the background.
+void scaleLines(QCustomPlot* plot)
+{
+    LineStyle style{plotLineScale(), plot->palette().color(QPalette::Base)};
+    const bool restyle = style.scale != 1.0 || isDark(style.background);
+    // Nothing restyled yet and nothing to restyle: the usual case costs one property read.
+    if (!restyle && !plot->property("ddpmLinesScaled").toBool())
+        return;
+    plot->setProperty("ddpmLinesScaled", restyle);
+    const double scale = style.scale;
+    for (int i = 0; i < plot->plottableCount(); ++i) {
+        QCPAbstractPlottable* plottable = plot->plottable(i);
+        scalePen(plottable, plottable, "ddpmPen", style);
+        if (auto* graph = qobject_cast<QCPGraph*>(plottable))
+            scaleScatter(graph, style);
+        else if (auto* curve = qobject_cast<QCPCurve*>(plottable))
+            scaleScatter(curve, style);
+    }
+    for (int i = 0; i < plot->itemCount(); ++i) {
+        QCPAbstractItem* item = plot->item(i);
+        scaleItemPen<QCPItemStraightLine, QCPItemLine, QCPItemCurve, QCPItemRect, QCPItemEllipse, QCPItemBracket,
+                     QCPItemTracer>(item, style);
+        if (auto* tracer = qobject_cast<QCPItemTracer*>(item))
+            tracer->setSize(scaledWidth(tracer, "ddpmTracerSize", tracer->size(), scale));
+        else if (auto* text = qobject_cast<QCPItemText*>(item))
+            text->setColor(drawnColour(text, "ddpmTextColour", text->color(), style.background));
+    }
+    for (QCPAxisRect* rect : plot->axisRects()) {
+        for (QCPAxis* axis : rect->axes()) {
+            const auto scaleAxisPen = [axis, scale](QPen (QCPAxis::*get)() const, void (QCPAxis::*set)(const QPen&),
+                                                    const char* slot) {
+                QPen pen = (axis->*get)();
+                pen.setWidthF(scaledWidth(axis, slot, pen.widthF(), scale));
+                (axis->*set)(pen);
+            };
+            scaleAxisPen(&QCPAxis::basePen, &QCPAxis::setBasePen, "ddpmBasePen");
+            scaleAxisPen(&QCPAxis::tickPen, &QCPAxis::setTickPen, "ddpmTickPen");
+            scaleAxisPen(&QCPAxis::subTickPen, &QCPAxis::setSubTickPen, "ddpmSubTickPen");
+        }
+    }
+}
+
+/// Paint buffers at the device pixel ratio of the screen the plot is on now (QCustomPlot
+/// takes the ratio once, when it is made).
+void followDevicePixelRatio(QCustomPlot* plot)
+{
+    const double ratio = plot->devicePixelRatioF();
+    if (ratio > 0.0 && !qFuzzyCompare(ratio, plot->bufferDevicePixelRatio()))
+        plot->setBufferDevicePixelRatio(ratio);
+}
+
+/// Restyles one plot when the application font changes, scales its lines before each replot
+/// and fits its ticks after each layout.
+class StyleFollower : public QObject {
+public:
+    explicit StyleFollower(QCustomPlot* plot)
+        : QObject(plot)
+    {
+        setObjectName(kStyleFollowerName);
+        plot->installEventFilter(this);
+        connect(plot, &QCustomPlot::beforeReplot, this, [plot] {
+            followDevicePixelRatio(plot);
+            applyPaletteColours(plot);
+            scaleLines(plot);
+        });
+        connect(plot, &QCustomPlot::afterLayout, this, [plot] { fitTicksAfterLayout(plot); });
+    }
+
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (event->type() == QEvent::FontChange || event->type() == QEvent::ApplicationFontChange) {
+            auto* plot = static_cast<QCustomPlot*>(watched);
+            applyApplicationFont(plot);
+            if (plot->property(kMaxColumnsProperty).isValid()) {
+                const double scale = plotLineScale();
+                plot->legend->setIconSize(int(kLegendIconWidth * scale), int(kLegendIconHeight * scale));
+                fitLegendColumns(plot); // replots
+            } else {
+                plot->replot(QCustomPlot::rpQueuedReplot);
+            }
+        } else if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange
+                   || event->type() == QEvent::ScreenChangeInternal) {
+            // Colours and the device pixel ratio are applied before every replot.
+            static_cast<QCustomPlot*>(watched)->replot(QCustomPlot::rpQueuedReplot);
+        }
+        return QObject::eventFilter(watched, event);
+    }
+};
+
+/// Styles every plot the application polishes (shows for the first time).
+class EveryPlotStyler : public QObject {
+public:
+    explicit EveryPlotStyler(QObject* owner)
+        : QObject(owner)
+    {
+        setObjectName(kEveryPlotStylerName);
+        qApp->installEventFilter(this);
+    }
+
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (event->type() == QEvent::Polish)
+            if (auto* plot = qobject_cast<QCustomPlot*>(watched))
+                if (!hasHelper(plot, kStyleFollowerName)) {
+                    applyApplicationFont(plot);
+                    plot->replot(QCustomPlot::rpQueuedReplot);
+                }
+        return QObject::eventFilter(watched, event);
+    }
+};
+
+} // namespace
+
+void followApplicationStyle(QCustomPlot* plot)
+{
+    if (!hasHelper(plot, kStyleFollowerName))
+        new StyleFollower(plot);
+}
+
+void followApplicationStyleEverywhere(QObject* owner)
+{
+    if (hasHelper(owner, kEveryPlotStylerName))
+        return;
+    new EveryPlotStyler(owner);
+    const QWidgetList widgets = QApplication::allWidgets();
+    for (QWidget* widget : widgets)
+        if (auto* plot = qobject_cast<QCustomPlot*>(widget))
+            applyApplicationFont(plot);
+}
+
+// ---- colours follow the palette ----------------------------------------------------------
+
+namespace {
+
+/// `a` moved towards `b` by `weight` (0: a, 1: b).
+QColor mixed(const QColor& a, const QColor& b, double weight)
+{
+    const auto channel = [weight](double x, double y) { return x + (y - x) * weight; };
+    return QColor::fromRgbF(float(channel(a.redF(), b.redF())), float(channel(a.greenF(), b.greenF())),
+                            float(channel(a.blueF(), b.blueF())));
+}
+
+/// WCAG's relative luminance of an sRGB colour (alpha ignored).
+double luminance(const QColor& colour)
+{
+    const auto linear = [](double c) { return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4); };
+    return 0.2126 * linear(colour.redF()) + 0.7152 * linear(colour.greenF()) + 0.0722 * linear(colour.blueF());
+}
+
+double contrast(const QColor& a, const QColor& b)
+{
+    const double la = luminance(a);
+    const double lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+QPen withColour(QPen pen, const QColor& colour)
+{
+    pen.setColor(colour);
+    return pen;
+}
+
+/// An axis (of an axis rect or a colour scale) in the frame colours.
+void colourAxis(QCPAxis* axis, const QColor& text, const QColor& grid, const QColor& subGrid, const QColor& zero)
+{
+    axis->setBasePen(withColour(axis->basePen(), text));
+    axis->setTickPen(withColour(axis->tickPen(), text));
+    axis->setSubTickPen(withColour(axis->subTickPen(), text));
+    axis->setTickLabelColor(text);
+    axis->setLabelColor(text);
+    if (QCPGrid* lines = axis->grid()) {
+        lines->setPen(withColour(lines->pen(), grid));
+        lines->setSubGridPen(withColour(lines->subGridPen(), subGrid));
+        lines->setZeroLinePen(withColour(lines->zeroLinePen(), zero));
+    }
+}
+
+} // namespace
+
+QColor plotDataColour(const QColor& colour, const QColor& background)
+{
+    if (!colour.isValid() || !isDark(background) || contrast(colour, background) >= 2.5)
+        return colour;
+    float hue = 0, saturation = 0, lightness = 0, alpha = 0;
+    colour.getHslF(&hue, &saturation, &lightness, &alpha);
+    return QColor::fromHslF(hue, saturation, 1.0f - lightness, alpha).toRgb();
+}
+
+void applyPaletteColours(QCustomPlot* plot)
+{
+    const QPalette palette = plot->palette();
+    const QColor base = palette.color(QPalette::Base);
+    const QColor text = palette.color(QPalette::Text);
+    const QColor grid = mixed(base, text, 0.2);
+    const QColor subGrid = mixed(base, text, 0.1);
+    const QColor zero = mixed(base, text, 0.35);
+    plot->setBackground(QBrush(base));
+    for (QCPAxisRect* rect : plot->axisRects())
+        for (QCPAxis* axis : rect->axes())
+            colourAxis(axis, text, grid, subGrid, zero);
+    const QList<QCPLayoutElement*> elements = plot->plotLayout()->elements(true);
+    for (QCPLayoutElement* element : elements) {
+        if (auto* title = qobject_cast<QCPTextElement*>(element))
+            title->setTextColor(text);
+        else if (auto* scale = qobject_cast<QCPColorScale*>(element))
+            colourAxis(scale->axis(), text, grid, subGrid, zero);
+    }
+    QCPLegend* legend = plot->legend;
+    if (!plot->property(kMaxColumnsProperty).isValid()) { // a legend over the data: on the background
+        QColor fill = base;
+        fill.setAlpha(220);
+        legend->setBrush(fill);
+        legend->setBorderPen(withColour(legend->borderPen(), mixed(base, text, 0.35)));
+    }
+    legend->setTextColor(text);
+    for (int i = 0; i < legend->itemCount(); ++i)
+        if (QCPAbstractLegendItem* item = legend->item(i))
+            item->setTextColor(text);
+}
+
+// ---- the legend ---------------------------------------------------------------------------
+
+namespace {
 
 /// Refits the legend's columns whenever the plot it watches is resized.
 class LegendFitter : public QObject {
@@ -45,6 +473,7 @@ public:
     explicit LegendFitter(QCustomPlot* plot)
         : QObject(plot)
     {
+        setObjectName(kLegendFitterName);
         plot->installEventFilter(this);
     }
 
@@ -73,13 +502,15 @@ void placeLegendBelow(QCustomPlot* plot, int maxColumns)
     legend->setBorderPen(Qt::NoPen);
     legend->setBrush(Qt::NoBrush);
     legend->setMargins(QMargins(4, 0, 4, 2));
-    legend->setIconSize(20, 10); // short swatches: two entries a row fit a narrow plot
+    const double scale = plotLineScale();
+    legend->setIconSize(int(kLegendIconWidth * scale), int(kLegendIconHeight * scale));
     legend->setIconTextPadding(4);
     legend->setColumnSpacing(8);
     legend->setRowSpacing(0);
     legend->setVisible(true);
     plot->setProperty(kMaxColumnsProperty, std::max(1, maxColumns));
-    if (!plot->findChild<LegendFitter*>())
+    followApplicationStyle(plot);
+    if (!hasHelper(plot, kLegendFitterName))
         new LegendFitter(plot);
     fitLegendColumns(plot);
 }

@@ -163,7 +163,7 @@ SamplingOptions::SamplingOptions(QWidget* parent)
     m_seed = new QSpinBox(this);
     m_seed->setObjectName(QStringLiteral("seed"));
     m_seed->setRange(0, std::numeric_limits<int>::max());
-    m_seed->setToolTip(tr("Seed of x_T and of every step's noise: the same seed gives the same chain"));
+    m_seed->setToolTip(tr("Seed of x_T ~ N(0, I) and of every step's noise z: the same seed gives the same chain"));
     connect(m_seed, QOverload<int>::of(&QSpinBox::valueChanged), this, &SamplingOptions::changed);
     form->addRow(tr("Seed:"), m_seed);
 
@@ -299,7 +299,8 @@ void SamplingOptions::updateEnabled()
     m_eta->setEnabled(ddim);
     m_variance->setEnabled(!ddim && !m_learnsVariance);
     m_variance->setToolTip(m_learnsVariance ? tr("This model learned its variance; DDPM uses it")
-                                            : tr("DDPM's σₜ²: the model's own (as trained), β̃ₜ (the posterior's) or βₜ"));
+                                            : tr("DDPM's σₜ² in xₜ₋₁ = μ_θ + σₜ z (Algorithm 2): the model's own (as "
+                                                 "trained), β̃ₜ (the posterior's, Eq. 7) or βₜ (the forward step's)"));
 }
 
 void SamplingOptions::setOracleSchedule(const ScheduleChoice& choice)

@@ -1,5 +1,6 @@
 #include "widgets/schedule_list.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -178,6 +179,19 @@ void ScheduleList::finishChange()
 {
     for (RowWidgets& row : m_rows)
         row.remove->setEnabled(m_rows.size() > 1);
+    fitRows();
+    Q_EMIT changed();
+}
+
+void ScheduleList::changeEvent(QEvent* event)
+{
+    QGroupBox::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        fitRows(); // the rows grow with the font (presentation mode)
+}
+
+void ScheduleList::fitRows()
+{
     // As tall as the rows, up to kVisibleRows of them; more scroll.
     const int rowHeight = m_rows.empty() ? 0 : m_rows.front().widget->sizeHint().height();
     const int visible = std::min(static_cast<int>(m_rows.size()), kVisibleRows);
@@ -187,7 +201,6 @@ void ScheduleList::finishChange()
     for (const RowWidgets& row : m_rows)
         width = std::max(width, row.widget->sizeHint().width());
     m_rowScroll->setMinimumWidth(width + m_rowScroll->verticalScrollBar()->sizeHint().width());
-    Q_EMIT changed();
 }
 
 QColor ScheduleList::unusedColour() const

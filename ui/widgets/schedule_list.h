@@ -61,6 +61,9 @@ Q_SIGNALS:
     /// A choice was rejected; the message names it and says why.
     void failed(const QString& message);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     struct RowWidgets {
         QWidget* widget = nullptr;
@@ -73,6 +76,8 @@ private:
     int rowOf(const QWidget* widget) const;
     void addNext();
     void finishChange();
+    /// The rows' scroll area as tall as kVisibleRows rows and as wide as the widest row.
+    void fitRows();
     QColor unusedColour() const;
 
     std::vector<ShownSchedule> m_shown;

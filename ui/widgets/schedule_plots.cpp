@@ -71,9 +71,7 @@ SchedulePlots::SchedulePlots(QWidget* parent)
     // alone on a mouse move, without redrawing every curve.
     m_overlay = m_plot->layer(QStringLiteral("overlay"));
     m_overlay->setMode(QCPLayer::lmBuffered);
-    m_plot->legend->setVisible(true);
-    m_plot->legend->setBrush(QColor(255, 255, 255, 220));
-    m_plot->legend->setBorderPen(QPen(QColor(0xBB, 0xBB, 0xBB)));
+    m_plot->legend->setVisible(true); // on the background, framed: plot_style's palette colours
     connect(m_plot, &QCustomPlot::mouseMove, this, &SchedulePlots::onMouseMove);
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) {
         resetXRange();
@@ -263,9 +261,10 @@ void SchedulePlots::rebuild()
             y->setNumberPrecision(4);
         }
         for (QCPAxis* axis : {x, y}) {
-            axis->grid()->setPen(QPen(QColor(0xE0, 0xE0, 0xE0), 0));
+            // Solid hairlines; plot_style colours them from the palette (light or dark).
+            axis->grid()->setPen(QPen(Qt::gray, 0));
             axis->grid()->setSubGridVisible(logAxis && axis == y);
-            axis->grid()->setSubGridPen(QPen(QColor(0xF0, 0xF0, 0xF0), 0));
+            axis->grid()->setSubGridPen(QPen(Qt::gray, 0));
         }
         m_rects[static_cast<std::size_t>(qi)] = rect;
 
@@ -379,6 +378,13 @@ void SchedulePlots::showValuesAt(double x)
     updateReadout();
     if (m_overlay)
         m_overlay->replot();
+}
+
+void SchedulePlots::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        updateReadout(); // the table's height follows its rows' text (presentation mode)
 }
 
 void SchedulePlots::updateReadout()

@@ -69,6 +69,9 @@ public:
     /// Shows or hides the hover line and tracers (hidden while a figure is exported).
     void setHoverShown(bool shown);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     /// t = 0..T (or 0..1 normalised) and a little past the end, so t = T can be hovered.
     QCPRange fullXRange() const;

@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -23,7 +24,9 @@ ScheduleSelector::ScheduleSelector(QWidget* parent)
     for (const std::string& name : NoiseSchedule::namedSchedules())
         m_name->addItem(QString::fromStdString(name), QString::fromStdString(name));
     m_name->addItem(kCustomItem, QString());
-    m_name->setToolTip(tr("Noise schedule: how beta_t grows with t"));
+    m_name->setToolTip(tr("The noise schedule β₁ … β_T: the variance of the Gaussian noise added at each step "
+                          "(Eq. 2).\nlinear is the paper's (10⁻⁴ to 0.02 at T = 1000); cosine keeps more of the "
+                          "signal for longer (improved DDPM); custom file: one β per line."));
     // One width for every row, whatever the item (a long custom file name is elided), so the
     // T box, the checkbox and the buttons after it line up from row to row.
     m_name->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -33,12 +36,12 @@ ScheduleSelector::ScheduleSelector(QWidget* parent)
     m_steps->setRange(1, NoiseSchedule::kMaxSteps);
     m_steps->setValue(1000);
     m_steps->setAccelerated(true);
-    // One width, arrows or not (read-only for a custom file), so the rows stay in line.
-    m_steps->setFixedWidth(m_steps->sizeHint().width());
+    fitStepsWidth();
     updateStepsEditable(false);
 
     m_zeroTerminalSnr = new QCheckBox(tr("Zero-terminal SNR"), this);
-    m_zeroTerminalSnr->setToolTip(tr("Rescale so that alpha_bar_T = 0 (Lin et al. 2024)"));
+    m_zeroTerminalSnr->setToolTip(tr("Rescale the schedule so that ᾱ_T = 0: the last step keeps no signal, "
+                                     "its SNR is 0 (Lin et al. 2024). The bound's L_T is then undefined."));
 
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -97,7 +100,25 @@ void ScheduleSelector::updateStepsEditable(bool custom)
     m_steps->setReadOnly(custom);
     m_steps->setButtonSymbols(custom ? QAbstractSpinBox::NoButtons : QAbstractSpinBox::UpDownArrows);
     m_steps->setToolTip(custom ? tr("T of the custom file: its number of betas (one per line)")
-                               : tr("T, the number of diffusion steps"));
+                               : tr("T, the number of diffusion steps: x₁ … x_T, and x_T is close to pure noise N(0, I)"));
+}
+
+void ScheduleSelector::fitStepsWidth()
+{
+    // One width, arrows or not (read-only for a custom file), so the rows stay in line.
+    m_steps->setMinimumWidth(0);
+    m_steps->setMaximumWidth(QWIDGETSIZE_MAX);
+    const QAbstractSpinBox::ButtonSymbols symbols = m_steps->buttonSymbols();
+    m_steps->setButtonSymbols(QAbstractSpinBox::UpDownArrows);
+    m_steps->setFixedWidth(m_steps->sizeHint().width());
+    m_steps->setButtonSymbols(symbols);
+}
+
+void ScheduleSelector::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        fitStepsWidth(); // the digits grow with the font (presentation mode)
 }
 
 void ScheduleSelector::browseCustomFile()

@@ -25,8 +25,13 @@ Q_SIGNALS:
     /// Emitted when the user changes any control. The choice is not validated here.
     void choiceChanged(const ddpm::ui::ScheduleChoice& choice);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void browseCustomFile();
+    /// One width for the T box, arrows or not, in the current font.
+    void fitStepsWidth();
     void emitChoice();
     void updateStepsEditable(bool custom);
 

@@ -13,6 +13,9 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -88,6 +91,7 @@ TrainingOptions::TrainingOptions(QWidget* parent)
     m_folder = new QLineEdit(this);
     m_folder->setObjectName(QStringLiteral("folder"));
     m_folder->setPlaceholderText(tr("a folder of images"));
+    m_folder->setToolTip(tr("The folder whose images are the data x₀ (all of one size, or set Image size)."));
     m_browseFolder = new QPushButton(tr("Browse…"), this);
     m_browseFolder->setToolTip(tr("Choose a folder of images of one size (or set Image size)."));
     folderRow->addWidget(m_folder, 1);
@@ -113,16 +117,18 @@ TrainingOptions::TrainingOptions(QWidget* parent)
     m_parameters->setWordWrap(true);
     form->addRow(tr("Parameters:"), m_parameters);
     m_schedule = addCombo(QStringLiteral("schedule"), toQ(ddpm::NoiseSchedule::namedSchedules()),
-                          tr("The noise schedule β₁..β_T."));
+                          tr("The noise schedule β₁ … β_T of the forward process (Eq. 2); ᾱₜ follows from it "
+                             "(the Schedule page compares them)."));
     form->addRow(tr("Schedule:"), m_schedule);
     m_steps = new QSpinBox(this);
     m_steps->setObjectName(QStringLiteral("diffusionSteps"));
     m_steps->setRange(2, 100000);
     m_steps->setValue(1000);
-    m_steps->setToolTip(tr("The diffusion's T: steps of the forward and reverse chains."));
+    m_steps->setToolTip(tr("The diffusion's T: steps of the forward and reverse chains (t is drawn from 1 … T)."));
     form->addRow(tr("T:"), m_steps);
     m_prediction = addCombo(QStringLiteral("prediction"), {QStringLiteral("eps"), QStringLiteral("x0"), QStringLiteral("v")},
-                            tr("What the net predicts: the noise ε (Ho et al.), x₀, or v = √ᾱ ε − √(1−ᾱ) x₀."));
+                            tr("What the net predicts: the noise ε (the paper's ε_θ, Eq. 11), x₀, or "
+                               "v = √ᾱₜ ε − √(1 − ᾱₜ) x₀."));
     form->addRow(tr("Prediction:"), m_prediction);
     m_variance = addCombo(QStringLiteral("variance"),
                           {QStringLiteral("small"), QStringLiteral("large"), QStringLiteral("learned"),
@@ -131,10 +137,12 @@ TrainingOptions::TrainingOptions(QWidget* parent)
                              "(learned-range interpolates between the two, improved DDPM)."));
     form->addRow(tr("Variance:"), m_variance);
     m_loss = addCombo(QStringLiteral("loss"), {QStringLiteral("simple"), QStringLiteral("vlb"), QStringLiteral("hybrid")},
-                      tr("L_simple (Eq. 14), the bound L_vlb, or L_simple + 0.001 L_vlb (hybrid)."));
+                      tr("simple: L_simple = ‖ε − ε_θ‖² (Eq. 14); vlb: the bound L itself (Eq. 5); "
+                         "hybrid: L_simple + 0.001 L_vlb (improved DDPM)."));
     form->addRow(tr("Loss:"), m_loss);
     m_tSampling = addCombo(QStringLiteral("tSampling"), {QStringLiteral("uniform"), QStringLiteral("importance")},
-                           tr("How t is drawn: uniformly, or by importance (∝ √E[L_t²], improved DDPM)."));
+                           tr("How t is drawn: uniformly from 1 … T (Algorithm 1), or by importance "
+                              "(∝ √E[Lₜ²], improved DDPM)."));
     form->addRow(tr("t sampling:"), m_tSampling);
     connect(m_preset, QOverload<int>::of(&QComboBox::currentIndexChanged), this, &TrainingOptions::modelInputsChanged);
     for (QComboBox* c : {m_prediction, m_variance})
@@ -392,6 +400,42 @@ void TrainingOptions::setSettings(const TrainingSettings& settings)
             m_runFolder->setText(settings.runDir);
     }
     Q_EMIT modelInputsChanged();
+}
+
+TrainingOptions::Unshown TrainingOptions::unshown(const ddpm::TrainConfig& config) const
+{
+    const auto object = [](const ddpm::TrainConfig& c) {
+        return QJsonDocument::fromJson(QByteArray::fromStdString(c.toJson())).object();
+    };
+    const auto text = [](const QJsonValue& v) {
+        return v.isString() ? v.toString() : QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+    };
+    // The keys no control shows (they pass through m_base); "threads" is the page's setting.
+    static const QStringList withoutControl = {
+        QStringLiteral("zero_terminal_snr"), QStringLiteral("weight_decay"), QStringLiteral("flip"),
+        QStringLiteral("device"), QStringLiteral("checkpoint_every"), QStringLiteral("keep"), QStringLiteral("log_every")};
+    const QJsonObject file = object(config);
+    const QJsonObject shown = object(settings().config);
+    const QJsonObject defaults = object(ddpm::TrainConfig{});
+    Unshown out;
+    for (auto it = file.begin(); it != file.end(); ++it) {
+        const QString& key = it.key();
+        if (key == QLatin1String("version"))
+            continue;
+        if (key == QLatin1String("threads")) {
+            if (it.value() != defaults.value(key))
+                out.replaced << tr("threads = %1 (Settings › Compute threads decides)").arg(text(it.value()));
+        } else if (withoutControl.contains(key)) {
+            if (it.value() != defaults.value(key))
+                out.kept << QStringLiteral("%1 = %2").arg(key, text(it.value()));
+        } else if (it.value() != shown.value(key)) {
+            // An empty model or preset picks from the data, as the controls do.
+            const bool picked = (key == QLatin1String("model") || key == QLatin1String("preset")) && it.value().toString().isEmpty();
+            if (!picked)
+                out.replaced << tr("%1 = %2 (shown: %3)").arg(key, text(it.value()), text(shown.value(key)));
+        }
+    }
+    return out;
 }
 
 void TrainingOptions::browseFolder()

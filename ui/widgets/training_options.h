@@ -5,6 +5,7 @@
 // the chosen parameterisation are disabled with core's reason (ddpm::checkLossFits).
 #pragma once
 
+#include <QStringList>
 #include <QWidget>
 
 #include "jobs/training_job.h"
@@ -29,6 +30,14 @@ public:
     /// Shows settings in the controls (a resumed run's, restored ones, or a test's); the run
     /// folder too when it is not empty.
     void setSettings(const TrainingSettings& settings);
+
+    /// What of config (an opened experiment) the controls do not show, as "key = value" texts.
+    struct Unshown {
+        QStringList kept;     ///< settings without a control, not at their defaults: trained with as they are
+        QStringList replaced; ///< values no control can hold (or that the page decides): the shown value is used
+    };
+    /// Compares config with what settings() gives now (call it after setSettings(config)).
+    Unshown unshown(const ddpm::TrainConfig& config) const;
 
     /// The data spec chosen ("fashion-mnist", "toy:moons", "folder:DIR").
     QString dataSpec() const;

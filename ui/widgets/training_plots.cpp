@@ -88,8 +88,7 @@ TrainingPlots::TrainingPlots(QWidget* parent)
     QCPGraph* smooth = m_lossPlot->addGraph();
     smooth->setName(tr("smoothed"));
     smooth->setPen(QPen(QColor(31, 119, 180), 2));
-    m_lossPlot->legend->setVisible(true);
-    m_lossPlot->legend->setBrush(QColor(255, 255, 255, 220));
+    m_lossPlot->legend->setVisible(true); // on the background: plot_style's palette colours
     m_lossPlot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
 
     m_bucketPlot = makePlot(QStringLiteral("bucketPlot"), tr("Loss per t"), tr("t, in tenths of 1..T"));

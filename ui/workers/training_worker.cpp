@@ -6,6 +6,7 @@
 #include "ddpm/error.h"
 #include "ddpm/rng.h"
 #include "ddpm/run_directory.h"
+#include "ddpm/run_lock.h"
 #include "ddpm/runtime.h"
 #include "ddpm/sample_grid.h"
 #include "ddpm/sampler.h"
@@ -39,6 +40,8 @@ constexpr auto kChunk = std::chrono::milliseconds(40);
 // (the CLI's count, so both write the same samples/*.png).
 constexpr std::int64_t kDataPoints = 5000;
 constexpr std::int64_t kPreviewPoints = 1000;
+// How the lock on a run folder names this program to another process.
+constexpr const char* kLockProgram = "ddpm-studio";
 
 QString toQ(const std::string& s) { return QString::fromStdString(s); }
 
@@ -167,6 +170,7 @@ void TrainingWorker::doStart(const TrainingSettings& settings)
         auto trainer = std::make_unique<ddpm::Trainer>(config, std::move(data));
         if (!QDir().mkpath(dir))
             throw ddpm::Error("cannot create the run folder " + dir.toStdString());
+        m_lock = std::make_unique<ddpm::RunLock>(dir.toStdString(), kLockProgram, "stop it or choose another Run folder");
         m_run = std::make_unique<ddpm::RunDirectory>(ddpm::RunDirectory::create(dir.toStdString(), trainer->config()));
         m_trainer = std::move(trainer);
     } catch (...) {
@@ -188,23 +192,29 @@ void TrainingWorker::doOpen(const QString& path, long long totalSteps)
     std::vector<TrainingPoint> history;
     try {
         const QFileInfo info(path);
-        ddpm::CheckpointFile checkpoint;
-        QString file;
         if (info.isDir()) {
-            ddpm::RunDirectory run = ddpm::RunDirectory::open(path.toStdString());
-            auto [newest, newestPath] = run.newestCheckpoint();
-            checkpoint = std::move(newest);
-            file = toQ(newestPath);
             runDir = path;
         } else {
-            checkpoint = ddpm::readCheckpoint(path.toStdString());
-            file = path;
             // DIR/checkpoints/step-N.ckpt continues in DIR when DIR is a run.
             const QDir parent = info.absoluteDir();
             const QString candidate = QFileInfo(parent.absolutePath()).dir().absolutePath();
             if (parent.dirName() == QLatin1String("checkpoints")
                 && QFileInfo::exists(QDir(candidate).filePath(QStringLiteral("config.json"))))
                 runDir = candidate;
+        }
+        // A run folder another process trains in is refused before anything is read from it.
+        if (!runDir.isEmpty())
+            m_lock = std::make_unique<ddpm::RunLock>(runDir.toStdString(), kLockProgram,
+                                                     "stop it before continuing its run here");
+        ddpm::CheckpointFile checkpoint;
+        QString file;
+        if (info.isDir()) {
+            auto [newest, newestPath] = ddpm::RunDirectory::open(path.toStdString()).newestCheckpoint();
+            checkpoint = std::move(newest);
+            file = toQ(newestPath);
+        } else {
+            checkpoint = ddpm::readCheckpoint(path.toStdString());
+            file = path;
         }
         const nlohmann::json meta = nlohmann::json::parse(checkpoint.metadataJson, nullptr, false);
         if (meta.is_discarded() || !meta.contains("train"))
@@ -217,6 +227,8 @@ void TrainingWorker::doOpen(const QString& path, long long totalSteps)
         if (runDir.isEmpty()) {
             runDir = TrainingSettings::defaultRunDir();
             QDir().mkpath(runDir);
+            m_lock = std::make_unique<ddpm::RunLock>(runDir.toStdString(), kLockProgram,
+                                                     "stop it or choose another Run folder");
             m_run = std::make_unique<ddpm::RunDirectory>(ddpm::RunDirectory::create(runDir.toStdString(), trainer->config()));
         } else {
             m_run = std::make_unique<ddpm::RunDirectory>(ddpm::RunDirectory::open(runDir.toStdString()));
@@ -275,6 +287,7 @@ void TrainingWorker::endSession()
 {
     m_trainer.reset();
     m_run.reset();
+    m_lock.reset();
     m_pending.clear();
     m_interrupt.store(false);
     setState(State::Idle);
@@ -292,6 +305,7 @@ void TrainingWorker::fail(const QString& context, bool endIt)
     if (endIt) {
         m_trainer.reset();
         m_run.reset();
+        m_lock.reset();
         m_pending.clear();
         m_interrupt.store(false);
     }

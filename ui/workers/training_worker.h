@@ -6,7 +6,9 @@
 // between steps, so they take effect within one step). Results come back as plain values
 // (jobs/training_job.h, no torch types): progress at most about 25 times a second with every
 // step's report batched, EMA sample previews, checkpoint paths, state changes and failures. The
-// run folder gets what `ddpm train` writes: config.json, metrics.csv, checkpoints/, samples/.
+// run folder gets what `ddpm train` writes: config.json, metrics.csv, checkpoints/, samples/,
+// and is locked for the session (core's RunLock), so a folder another process trains in (the
+// CLI, another window) is refused with a message naming that process.
 #pragma once
 
 #include <QMetaType>
@@ -22,6 +24,7 @@
 
 namespace ddpm {
 class RunDirectory;
+class RunLock;
 class Trainer;
 } // namespace ddpm
 
@@ -85,6 +88,7 @@ private:
     void fail(const QString& context, bool endIt);
 
     std::unique_ptr<ddpm::Trainer> m_trainer;
+    std::unique_ptr<ddpm::RunLock> m_lock;  // held while m_run is written
     std::unique_ptr<ddpm::RunDirectory> m_run;
     std::atomic<bool> m_interrupt{false};
     State m_state = State::Idle;

@@ -27,7 +27,8 @@ struct ImageLoadOptions {
     bool gray = false;    ///< convert to one channel
 };
 
-/// Decodes PNG, JPEG, BMP, TIFF, WebP (and other formats OpenCV reads). Gray stays
+/// Decodes PNG, JPEG, BMP, TIFF, WebP and PNM (other formats, even those OpenCV reads, are
+/// refused before any decoder runs). Gray stays
 /// gray, alpha is dropped, 16-bit is scaled to 8-bit. Throws ddpm::Error for a missing,
 /// empty, corrupt or non-image file and for images over kMaxImagePixels.
 Image loadImage(const std::string& path, const ImageLoadOptions& options = {});

@@ -42,6 +42,22 @@ private:
     Parameterization m_param;
 };
 
+class NetworkModel;
+
+/// A trained network opened from a checkpoint, with the file it came from. Include
+/// network_model.h to use (or destroy) it.
+struct TrainedModel {
+    std::unique_ptr<NetworkModel> model;
+    std::string checkpointPath;   ///< the checkpoint file read
+    std::string metadataJson;     ///< its metadata object (step, train settings, data, ...; checkpoint.h)
+    bool raw = false;             ///< true: the trained weights; false: their EMA
+};
+
+/// Opens a checkpoint file, or a run directory's newest checkpoint that verifies, with its EMA
+/// weights unless raw; what makeModel does for those specs. Throws ddpm::Error naming what is
+/// wrong with the path or the file.
+TrainedModel openTrainedModel(const std::string& path, bool raw = false);
+
 /// Builds a model from the CLI/GUI spec: "zero", a checkpoint file, a run directory (its
 /// newest checkpoint that verifies) or "oracle:DATA" (oracle_model.h) on oracleSchedule
 /// (default: linear, T = 1000). A checkpoint's EMA weights are used unless raw.

@@ -56,6 +56,11 @@ public:
     /// with '#' ignored. Throws ddpm::Error naming the file and line on any bad value.
     static std::vector<double> readBetaFile(const std::string& path);
 
+    /// What readBetaFile does after reading: parses a beta file's text. what names the file in
+    /// messages ("schedule file '<what>' line 3: ..."). The in-memory entry point the fuzz
+    /// target and tests use; throws ddpm::Error as readBetaFile does.
+    static std::vector<double> parseBetaText(const std::string& text, const std::string& what);
+
     /// The built-in schedule names, for menus and help text.
     static const std::vector<std::string>& namedSchedules();
 

@@ -17,4 +17,12 @@ namespace ddpm {
 /// not a 1-D integer tensor.
 at::Tensor timestepEmbedding(const at::Tensor& t, std::int64_t dim);
 
+/// True when t is one timestep expanded over the batch (a 1-D tensor of two or more entries
+/// with stride 0, as the samplers pass it): the networks then compute what depends on t
+/// (the embedding and its MLP) for one row and broadcast it, with no host sync to find out.
+bool uniformTimesteps(const at::Tensor& t);
+
+/// The timesteps a network embeds: t's first entry alone ([1]) when uniformTimesteps(t), else t.
+at::Tensor distinctTimesteps(const at::Tensor& t);
+
 } // namespace ddpm

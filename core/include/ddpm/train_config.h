@@ -40,8 +40,14 @@ struct TrainConfig {
 
     /// JSON object text with every field (config.json), with "version".
     std::string toJson() const;
-    /// Reads a config; unknown keys, wrong types and a missing version are errors naming the key.
-    static TrainConfig fromJson(const std::string& json);
+    /// Reads a config: a JSON object with an integer "version" (kTrainConfigVersion) and any of
+    /// toJson's keys; a key left out keeps its default above, so a full config.json and a
+    /// hand-written experiment that names a few keys both read. Then validates. Throws
+    /// ddpm::Error "<what>: ..." naming the key for: text that is not a JSON object, a missing
+    /// or other version, an unknown key (the known ones listed), a value of the wrong type or
+    /// one its field cannot hold exactly ("steps": 2.5, "seed": -1), and what validate()
+    /// refuses (e.g. <what>: "lr": learning rate 5 is outside 1e-08..1).
+    static TrainConfig fromJson(const std::string& json, const std::string& what = "the training config");
     /// Throws ddpm::Error naming the first absurd value and what is allowed.
     void validate() const;
 };
