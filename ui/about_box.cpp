@@ -2,7 +2,6 @@
 #include "ddpm/runtime.h"
 
 #include <opencv2/core/version.hpp>
-#include <torch/version.h>
 
 #include "about_box.h"
 
@@ -44,7 +43,7 @@ QString aboutText()
                        "<p>Default image: Chelsea the cat, CC0, Stefan van der Walt.</p>")
         .arg(QStringLiteral(DDPM_VERSION),
              row(QObject::tr("Qt"), qt),
-             row(QObject::tr("LibTorch"), QStringLiteral(TORCH_VERSION)),
+             row(QObject::tr("LibTorch"), QString::fromStdString(ddpm::libtorchVersion())),
              row(QObject::tr("OpenCV"), QStringLiteral(CV_VERSION)),
              row(QObject::tr("Device"), device),
              row(QObject::tr("Torch threads"),

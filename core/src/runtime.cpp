@@ -14,6 +14,7 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
+#include <torch/version.h>
 
 #include "ddpm/error.h"
 
@@ -136,6 +137,11 @@ void configureAllocator()
     ::mallopt(M_MMAP_THRESHOLD, kLarge);
     ::mallopt(M_TRIM_THRESHOLD, kLarge);
 #endif
+}
+
+std::string libtorchVersion()
+{
+    return TORCH_VERSION;
 }
 
 } // namespace ddpm

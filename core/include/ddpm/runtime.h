@@ -33,5 +33,7 @@ void configureAllocator();
 c10::Device pickDevice(const std::string& preference = "auto");
 /// For status bars (UTF-8): e.g. "CPU · 2 threads" or "CUDA device 0 · 16 threads on the CPU".
 std::string runtimeDescription(const c10::Device& device);
+/// The LibTorch version the program was built against, e.g. "1.13.0" (for About boxes).
+std::string libtorchVersion();
 
 } // namespace ddpm
