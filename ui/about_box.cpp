@@ -1,5 +1,6 @@
 // Core's runtime header pulls in c10; it comes before any Qt header.
 #include "ddpm/runtime.h"
+#include "ddpm/thread_budget.h"
 
 #include <opencv2/core/version.hpp>
 
@@ -9,6 +10,7 @@
 #include <QIcon>
 #include <QMessageBox>
 
+#include "thread_dialog.h"
 #include "widgets/plot.h"
 
 namespace ddpm::ui {
@@ -22,7 +24,7 @@ QString row(const QString& what, const QString& value)
 
 } // namespace
 
-QString aboutText()
+QString aboutText(const ddpm::ThreadBudget* budget)
 {
     const QString qtRunTime = QString::fromLatin1(qVersion());
     const QString qtBuilt = QStringLiteral(QT_VERSION_STR);
@@ -32,6 +34,13 @@ QString aboutText()
         device = QString::fromStdString(ddpm::pickDevice("auto").str());
     } catch (const std::exception& e) {
         device = QObject::tr("none usable (%1)").arg(QString::fromUtf8(e.what()));
+    }
+    QString threads = QObject::tr("%1 (intra-op; Settings › Compute threads)")
+                          .arg(budget ? budget->total() : ddpm::threadCount());
+    if (budget) {
+        const QString split = threadSplitText(*budget);
+        threads += split.isEmpty() ? QStringLiteral("<br>") + threadRuleText(budget->total())
+                                   : QObject::tr("; now %1").arg(split);
     }
     return QObject::tr("<h3>DDPM Studio %1</h3>"
                        "<p>See, teach and experiment with denoising diffusion probabilistic models "
@@ -46,19 +55,18 @@ QString aboutText()
              row(QObject::tr("LibTorch"), QString::fromStdString(ddpm::libtorchVersion())),
              row(QObject::tr("OpenCV"), QStringLiteral(CV_VERSION)),
              row(QObject::tr("Device"), device),
-             row(QObject::tr("Torch threads"),
-                 QObject::tr("%1 (intra-op; Settings › Compute threads)").arg(ddpm::threadCount())),
+             row(QObject::tr("Torch threads"), threads),
              row(QObject::tr("QCustomPlot"), QStringLiteral(QCUSTOMPLOT_VERSION_STR)));
 }
 
-QMessageBox* openAboutBox(QWidget* parent)
+QMessageBox* openAboutBox(QWidget* parent, const ddpm::ThreadBudget* budget)
 {
     auto* box = new QMessageBox(parent);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setObjectName(QStringLiteral("aboutBox"));
     box->setWindowTitle(QObject::tr("About DDPM Studio"));
     box->setTextFormat(Qt::RichText);
-    box->setText(aboutText());
+    box->setText(aboutText(budget));
     const QIcon icon = QApplication::windowIcon();
     if (!icon.isNull())
         box->setIconPixmap(icon.pixmap(64, 64));

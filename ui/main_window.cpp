@@ -17,6 +17,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QStackedWidget>
@@ -27,6 +29,7 @@
 #include "ddpm/error.h"
 #include "ddpm/experiment.h"
 #include "ddpm/runtime.h"
+#include "ddpm/thread_budget.h"
 #include "about_box.h"
 #include "guide_dialog.h"
 #include "pages/bound_page.h"
@@ -96,13 +99,16 @@ MainWindow::MainWindow(QWidget* parent)
     setWindowTitle(tr("DDPM Studio"));
 
     m_recent = std::make_unique<RecentFiles>();
+    m_state = new StudioState(this);
     setAcceptDrops(true);
 
+    // One thread budget for every page's worker: training and the others split the cores.
+    m_budget = std::make_shared<ddpm::ThreadBudget>(ddpm::threadCount());
     m_schedulePage = new SchedulePage(this);
-    m_forwardPage = new ForwardPage(this);
-    m_boundPage = new BoundPage(this);
-    m_trainingPage = new TrainingPage(this);
-    m_reversePage = new ReversePage(this);
+    m_forwardPage = new ForwardPage(this, m_budget);
+    m_boundPage = new BoundPage(this, m_budget);
+    m_trainingPage = new TrainingPage(this, m_budget);
+    m_reversePage = new ReversePage(this, m_budget);
 
     m_pages = new QStackedWidget(this);
     m_pageList = new QListWidget(this);
@@ -123,33 +129,37 @@ MainWindow::MainWindow(QWidget* parent)
     auto* layout = new QHBoxLayout(central);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_pageList);
-    layout->addWidget(m_pages, 1);
+    // A page that needs more room than the screen has (a small screen, presentation mode's
+    // font) scrolls instead of growing the window past the screen's edge.
+    m_pages->setObjectName(QStringLiteral("pages"));
+    m_pageScroll = new QScrollArea(central);
+    m_pageScroll->setObjectName(QStringLiteral("pageScroll"));
+    m_pageScroll->setWidget(m_pages);
+    m_pageScroll->setWidgetResizable(true);
+    m_pageScroll->setFrameShape(QFrame::NoFrame);
+    layout->addWidget(m_pageScroll, 1);
     setCentralWidget(central);
 
-    // The Bound page evaluates the Forward page's image under the Forward page's schedule.
-    connect(m_forwardPage, &ForwardPage::imageChanged, this, [this](const QString& path) {
-        m_boundPage->setImage(m_forwardPage->image(), path);
-    });
-    connect(m_forwardPage, &ForwardPage::scheduleChanged, m_boundPage, &BoundPage::setSchedule);
-    // A model being trained is offered on the Bound page (beside the zero model) and the Reverse chain page.
-    connect(m_trainingPage, &TrainingPage::modelSaved, this, [this](const QString& runDir) {
-        const QString label = tr("Trained: %1").arg(QFileInfo(runDir).fileName());
-        m_boundPage->offerModel(runDir, label);
-        m_reversePage->offerModel(runDir, label);
-    });
+    connectSharedState();
 
     m_runtimeLabel = new QLabel(this);
+    m_runtimeLabel->setObjectName(QStringLiteral("runtime"));
     m_runtimeLabel->setToolTip(tr("Where torch computes and how many threads one operation uses.\n"
-                                  "Automatic (a short timed probe at every start) or fixed: Settings › Compute threads."));
+                                  "Automatic (a short timed probe at every start) or fixed: Settings › Compute threads.\n"
+                                  "A training run keeps its count; while it runs the other pages get what it leaves."));
     statusBar()->addPermanentWidget(m_runtimeLabel);
+    // While a run trains, the status bar says how the threads are split.
+    connect(m_trainingPage, &TrainingPage::stateChanged, this, &MainWindow::updateStatus);
 
     // Every plot follows the application font and scales its lines (presentation mode), also
     // plots whose owners never ask for it: those of every page now and any made later.
     followApplicationStyleEverywhere(this);
     buildMenus();
     restoreSettings();
-    m_boundPage->setImage(m_forwardPage->image(), m_forwardPage->imagePath());
-    m_boundPage->setSchedule(m_forwardPage->schedule());
+    // The shared state starts from the restored Forward page (the lesson's image and schedule).
+    m_state->setImage(m_forwardPage->image(), m_forwardPage->imagePath());
+    m_state->setSchedule(m_forwardPage->schedule());
+    followSharedSchedule(m_state->schedule());
     updateStatus();
     // File › Export follows what the current page has to export (a result arriving, a run's curves).
     auto* exportTimer = new QTimer(this);
@@ -334,6 +344,53 @@ void MainWindow::showFileError(const QString& title, const QString& message)
     box->open();
 }
 
+void MainWindow::connectSharedState()
+{
+    // Writers: every page's schedule control, and the Schedule page's "Use on every page".
+    connect(m_schedulePage, &SchedulePage::useSchedule, this, [this](const ScheduleChoice& choice) {
+        if (m_state->setSchedule(choice))
+            statusBar()->showMessage(tr("Every page now uses %1").arg(m_state->schedule().label()), kStatusMs);
+    });
+    connect(m_state, &StudioState::scheduleRefused, this,
+            [this](const QString& message) { showFileError(tr("Schedule"), message); });
+    connect(m_forwardPage, &ForwardPage::scheduleChanged, m_state, &StudioState::setSchedule);
+    connect(m_trainingPage->options(), &TrainingOptions::scheduleEdited, m_state, &StudioState::setSchedule);
+    connect(m_reversePage->options(), &SamplingOptions::oracleScheduleEdited, m_state, &StudioState::setSchedule);
+    connect(m_state, &StudioState::scheduleChanged, this, &MainWindow::followSharedSchedule);
+
+    // The Bound page evaluates the Forward page's image.
+    connect(m_forwardPage, &ForwardPage::imageChanged, this, [this](const QString& path) {
+        m_state->setImage(m_forwardPage->image(), path);
+    });
+    connect(m_state, &StudioState::imageChanged, this,
+            [this](const QString& path) { m_boundPage->setImage(m_state->image(), path); });
+
+    // Models: one being trained, or a checkpoint opened, is offered on the Bound page (beside
+    // the zero model) and the Reverse chain page.
+    connect(m_trainingPage, &TrainingPage::modelSaved, this, [this](const QString& runDir) {
+        m_state->offerModel(runDir, tr("Trained: %1").arg(QFileInfo(runDir).fileName()));
+    });
+    connect(m_state, &StudioState::modelOffered, this, [this](const QString& spec, const QString& label) {
+        m_boundPage->offerModel(spec, label);
+        m_reversePage->offerModel(spec, label);
+    });
+}
+
+void MainWindow::followSharedSchedule(const ScheduleChoice& choice)
+{
+    // The state built it, so every page can. A checkpoint carries its own schedule: only the
+    // oracle's follows on the Reverse chain page.
+    m_forwardPage->setSchedule(choice);
+    m_boundPage->setSchedule(choice);
+    m_reversePage->options()->setOracleSchedule(choice);
+    if (m_trainingPage->state() == TrainingPage::State::Idle && !m_trainingPage->isBusy())
+        m_trainingPage->options()->setSchedule(choice);
+    else if (m_trainingPage->options()->schedule() != choice)
+        statusBar()->showMessage(tr("The run in progress keeps its own schedule; the other pages use %1")
+                                     .arg(choice.label()),
+                                 kStatusMs);
+}
+
 bool MainWindow::openImage(const QString& path)
 {
     if (!m_forwardPage->openImage(path)) // it shows why and keeps the image it had
@@ -349,8 +406,7 @@ bool MainWindow::openCheckpoint(const QString& path)
     if (!m_reversePage->options()->setModelSpec(path))
         return false;
     const QString label = checkpointLabel(path);
-    m_reversePage->offerModel(path, label);
-    m_boundPage->offerModel(path, label);
+    m_state->offerModel(path, label);
     remember(path, FileKind::Checkpoint);
     showPage(Reverse);
     statusBar()->showMessage(tr("Opened %1: chosen on the Reverse chain page, offered on the Bound page").arg(label),
@@ -373,6 +429,7 @@ bool MainWindow::openExperiment(const QString& path)
     }
     TrainingOptions* options = m_trainingPage->options();
     options->setSettings({config, QString()});
+    m_state->setSchedule(options->schedule()); // the experiment's schedule, on every page
     const TrainingOptions::Unshown unshown = options->unshown(config);
     QString message = tr("Opened experiment %1 on the Training page.").arg(QFileInfo(path).fileName());
     if (!unshown.kept.isEmpty())
@@ -480,7 +537,7 @@ GuideDialog* MainWindow::showUserGuide()
 
 void MainWindow::showAbout()
 {
-    openAboutBox(this);
+    openAboutBox(this, m_budget.get());
 }
 
 void MainWindow::setPresentationMode(bool on)
@@ -488,11 +545,14 @@ void MainWindow::setPresentationMode(bool on)
     if (on != m_presentation) {
         if (on) {
             m_normalFont = QApplication::font();
+            m_normalSize = size(); // what F5 off comes back to
             QApplication::setFont(scaledFont(m_normalFont, kPresentationScale));
         } else {
             QApplication::setFont(m_normalFont);
         }
         m_presentation = on;
+        // The font reaches widgets and layouts by posted events: fit the window after them.
+        QTimer::singleShot(0, this, &MainWindow::fitWindowToMode);
         // Saved at once, as the thread setting is.
         QSettings settings;
         settings.setValue(kPresentationKey, on);
@@ -500,6 +560,42 @@ void MainWindow::setPresentationMode(bool on)
     }
     const QSignalBlocker block(m_presentationAction);
     m_presentationAction->setChecked(on);
+}
+
+void MainWindow::fitWindowToMode()
+{
+    if (layout() != nullptr)
+        layout()->activate(); // the minimum size of the font now in use
+    const bool sized = windowState() & (Qt::WindowMaximized | Qt::WindowFullScreen);
+    if (!sized) {
+        if (m_presentation) {
+            // The room the pages need beyond what they have: the window grows by it, as it would
+            // without the page scroll area, but only as far as the screen (keepOnScreen).
+            const QSize more = m_pages->minimumSizeHint() - m_pageScroll->viewport()->size();
+            resize(size() + more.expandedTo(QSize(0, 0)));
+        } else if (m_normalSize.isValid()) {
+            resize(m_normalSize);
+        }
+    }
+    keepOnScreen();
+}
+
+void MainWindow::keepOnScreen()
+{
+    if (screen() == nullptr || (windowState() & (Qt::WindowMaximized | Qt::WindowFullScreen)))
+        return;
+    const QRect room = screen()->availableGeometry();
+    const QSize frame = frameGeometry().size() - size(); // the window manager's decoration
+    if (frameGeometry().width() > room.width() || frameGeometry().height() > room.height())
+        resize(size().boundedTo(room.size() - frame));
+    // Then inside the screen: its right and bottom edges first, so its title bar stays reachable.
+    QRect placed = frameGeometry();
+    placed.moveRight(std::min(placed.right(), room.right()));
+    placed.moveBottom(std::min(placed.bottom(), room.bottom()));
+    placed.moveLeft(std::max(placed.left(), room.left()));
+    placed.moveTop(std::max(placed.top(), room.top()));
+    if (placed.topLeft() != frameGeometry().topLeft())
+        move(placed.topLeft());
 }
 
 void MainWindow::fitPageList()
@@ -516,7 +612,7 @@ void MainWindow::changeEvent(QEvent* event)
 
 void MainWindow::chooseThreadCount()
 {
-    auto* dialog = new ThreadDialog(m_threadSetting, ddpm::threadCount(), this);
+    auto* dialog = new ThreadDialog(m_threadSetting, m_budget->total(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] { setThreadSetting(dialog->choice()); });
     dialog->open();
@@ -540,12 +636,19 @@ void MainWindow::applyThreadSetting()
     } catch (const ddpm::Error&) {
         ddpm::setThreadCount(1);
     }
+    // This thread's count (and the default of threads that have not run torch yet); the
+    // workers set their own from the budget when a job starts.
+    m_budget->setTotal(ddpm::threadCount());
 }
 
 void MainWindow::updateStatus()
 {
     const QString how = m_threadSetting > 0 ? tr("fixed") : tr("automatic");
-    m_runtimeLabel->setText(tr("%1 (%2)").arg(QString::fromStdString(ddpm::runtimeDescription(ddpm::pickDevice("auto"))), how));
+    QString text = tr("%1 (%2)").arg(QString::fromStdString(ddpm::runtimeDescription(ddpm::pickDevice("auto"))), how);
+    const QString split = threadSplitText(*m_budget);
+    if (!split.isEmpty())
+        text += QStringLiteral(" \u00b7 ") + split;
+    m_runtimeLabel->setText(text);
 }
 
 void MainWindow::restoreSettings()
@@ -564,7 +667,7 @@ void MainWindow::restoreSettings()
     const int page = settings.value(QStringLiteral("window/page"), int(Forward)).toInt();
     showPage(Page(std::clamp(page, 0, m_pages->count() - 1)));
     if (!settings.contains(QStringLiteral("window/geometry")))
-        resize(1280, 820);
+        resize(screen() ? QSize(1280, 820).boundedTo(screen()->availableGeometry().size()) : QSize(1280, 820));
 }
 
 void MainWindow::saveSettings() const

@@ -1,9 +1,11 @@
-// The main window: a page list on the left, one page per job, a status bar with the
-// torch thread count and device, and settings that persist across runs (QSettings). The File
-// menu opens images (Forward page), checkpoints and run folders (Reverse chain and Bound
-// pages) and experiments (Training page), saves experiments, lists recent files and exports
-// the current page's figure; files dropped on the window open the same way. The View menu
-// holds presentation mode; the Help menu the user guide and the About box.
+// The main window: a page list on the left, one page per job, a status bar with the torch
+// thread count and device (and, while training runs, how the threads are split between
+// training and the other pages: one ThreadBudget, shared with every page's worker), and
+// settings that persist across runs (QSettings). The File menu opens images (Forward page),
+// checkpoints and run folders (Reverse chain and Bound pages) and experiments (Training
+// page), saves experiments, lists recent files and exports the current page's figure; files
+// dropped on the window open the same way. The View menu holds presentation mode; the Help
+// menu the user guide and the About box.
 #pragma once
 
 #include <QFont>
@@ -12,12 +14,18 @@
 #include <memory>
 
 #include "file_kind.h"
+#include "studio_state.h"
 
 class QAction;
 class QLabel;
 class QListWidget;
 class QMenu;
+class QScrollArea;
 class QStackedWidget;
+
+namespace ddpm {
+class ThreadBudget;
+}
 
 namespace ddpm::ui {
 
@@ -48,6 +56,8 @@ public:
 
     /// The thread setting: 0 for automatic (a timed probe at every start), N >= 1 for N threads.
     int threadSetting() const { return m_threadSetting; }
+    /// The torch threads every page's worker shares (total: the thread setting's count).
+    const ddpm::ThreadBudget& threadBudget() const { return *m_budget; }
     /// Applies the thread setting to torch and saves it (QSettings "runtime/threads") at once.
     void setThreadSetting(int threads);
 
@@ -57,7 +67,8 @@ public:
     bool presentationMode() const { return m_presentation; }
     /// Presentation mode on or off (View › Presentation mode, F5): the application font
     /// kPresentationScale times larger, or back to what it was. Remembered (QSettings
-    /// "view/presentation"), saved at once.
+    /// "view/presentation"), saved at once. The window stays within the screen's available
+    /// geometry (pages scroll when they need more), and comes back to the size it had before.
     void setPresentationMode(bool on);
     QAction* presentationAction() const { return m_presentationAction; }
 
@@ -88,6 +99,8 @@ public:
     /// File › Export (Ctrl+E): the current page's figure, asking where (the page's own export).
     void exportCurrentPage();
     RecentFiles& recentFiles() const { return *m_recent; }
+    /// The image, schedule and models the pages share (studio_state.h).
+    StudioState& state() const { return *m_state; }
     QMenu* recentMenu() const { return m_recentMenu; }
     QAction* exportAction() const { return m_exportAction; }
 
@@ -101,12 +114,20 @@ protected:
 
 private:
     void buildMenus();
+    void connectSharedState();
+    /// Shows the shared schedule on every page that uses one (a running training keeps its own).
+    void followSharedSchedule(const ScheduleChoice& choice);
     void chooseThreadCount();
     void applyThreadSetting();
     void updateStatus();
     void restoreSettings();
     void saveSettings() const;
     void fitPageList();
+    /// After presentation mode's font has been applied: back to the size before it (on the way
+    /// out), and within the screen either way.
+    void fitWindowToMode();
+    /// Shrinks and moves the window into its screen's available geometry where it is outside.
+    void keepOnScreen();
     void buildFileMenu();
     void rebuildRecentMenu();
     void openRecent(const QString& path, FileKind kind);
@@ -117,6 +138,7 @@ private:
 
     QListWidget* m_pageList = nullptr;
     QStackedWidget* m_pages = nullptr;
+    QScrollArea* m_pageScroll = nullptr; // around m_pages: a page too large for the screen scrolls
     SchedulePage* m_schedulePage = nullptr;
     ForwardPage* m_forwardPage = nullptr;
     BoundPage* m_boundPage = nullptr;
@@ -126,11 +148,14 @@ private:
     QAction* m_presentationAction = nullptr;
     GuideDialog* m_guide = nullptr;
     std::unique_ptr<RecentFiles> m_recent;
+    StudioState* m_state = nullptr;
     QMenu* m_recentMenu = nullptr;
     QAction* m_exportAction = nullptr;
     int m_threadSetting = 0;
+    std::shared_ptr<ddpm::ThreadBudget> m_budget; // shared with the pages' workers
     bool m_presentation = false;
     QFont m_normalFont; // the application font before presentation mode
+    QSize m_normalSize; // the window's size before presentation mode
 };
 
 } // namespace ddpm::ui

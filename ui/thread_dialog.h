@@ -1,14 +1,30 @@
 // The Settings › Compute threads dialog: "automatic" (a short timed probe at every start picks
 // the count) or a fixed count of torch threads. The choice is a value: 0 for automatic, N >= 1
-// for N threads; the main window applies and saves it.
+// for N threads; the main window applies and saves it. The dialog also says how the count is
+// split while training runs (core's ThreadBudget), and so do the words below, which the status
+// bar and the About box use.
 #pragma once
 
 #include <QDialog>
+#include <QString>
 
+class QLabel;
 class QRadioButton;
 class QSpinBox;
 
+namespace ddpm {
+class ThreadBudget;
+}
+
 namespace ddpm::ui {
+
+/// How the budget splits its threads now: empty while no training runs, else e.g. "training 2,
+/// the other pages 1".
+QString threadSplitText(const ddpm::ThreadBudget& budget);
+
+/// The split a total gives while training runs, e.g. "While a run trains it keeps 7 threads
+/// ... and the other pages' work ... gets 1, ..."
+QString threadRuleText(int total);
 
 class ThreadDialog : public QDialog {
     Q_OBJECT
@@ -24,9 +40,13 @@ public:
     void setChoice(int choice);
 
 private:
+    void updateRule();
+
+    int m_current = 1;
     QRadioButton* m_automatic = nullptr;
     QRadioButton* m_fixed = nullptr;
     QSpinBox* m_count = nullptr;
+    QLabel* m_rule = nullptr;
 };
 
 } // namespace ddpm::ui

@@ -21,13 +21,12 @@
 #include "cli_common.h"
 #include "ddpm/error.h"
 #include "ddpm/experiment.h"
-#include "ddpm/rng.h"
 #include "ddpm/run_directory.h"
 #include "ddpm/run_lock.h"
 #include "ddpm/runtime.h"
-#include "ddpm/sample_grid.h"
-#include "ddpm/sampler.h"
+#include "ddpm/schedule.h"
 #include "ddpm/trainer.h"
+#include "ddpm/training_preview.h"
 
 namespace ddpm::cli {
 
@@ -49,6 +48,7 @@ struct TrainArgs {
     bool stepsGiven = false;
     bool threadsGiven = false;
     bool deviceGiven = false;
+    bool sampleStepsGiven = false;
 
     /// A flag bound to a field of config, and how to copy that field into another config.
     struct Field {
@@ -88,22 +88,6 @@ std::string duration(double seconds)
     return text;
 }
 
-/// The EMA model's samples as a picture: an image grid, or a scatter over the data for points.
-Image previewSamples(Trainer& trainer)
-{
-    const int n = trainer.isImages() ? trainer.config().sampleCount : 1000;
-    SamplerOptions options;
-    options.clipDenoised = trainer.isImages();
-    DdpmSampler sampler(trainer.diffusion(), trainer.emaModel(), options);
-    Rng rng(trainer.config().seed + 7919u * static_cast<std::uint64_t>(trainer.stepCount()));
-    std::vector<std::int64_t> shape{n};
-    for (std::int64_t d : trainer.itemShape()) shape.push_back(d);
-    const at::Tensor x = sampler.sample(shape, rng, {}, &g_stopRequested);
-    if (trainer.isImages()) return sampleGrid(x);
-    const at::Tensor& data = trainer.data().items;
-    return scatterPlot(x, data.narrow(0, 0, std::min<std::int64_t>(data.size(0), 5000)));
-}
-
 void runTrain(const TrainArgs& args)
 {
     const bool resuming = !args.resume.empty();
@@ -128,6 +112,7 @@ void runTrain(const TrainArgs& args)
         TrainingData data = loadTrainingData(stored);
         trainer = std::make_unique<Trainer>(checkpoint, std::move(data), args.deviceGiven ? args.config.device : "");
         if (args.stepsGiven) trainer->setTotalSteps(args.steps);
+        if (args.sampleStepsGiven) trainer->setSampleSteps(args.config.sampleSteps);
         run->truncateMetrics(trainer->stepCount());
         run->writeConfig(trainer->config());
         std::cerr << "ddpm train: resuming " << args.resume << " at step " << trainer->stepCount() << " from " << path
@@ -165,7 +150,7 @@ void runTrain(const TrainArgs& args)
         }
         if (c.sampleEvery > 0 && r.step % c.sampleEvery == 0 && !g_stopRequested.load()) {
             try {
-                run->saveSamples(r.step, previewSamples(*trainer));
+                run->saveSamples(r.step, samplePreview(*trainer, &g_stopRequested).picture);
             } catch (const Cancelled&) {
                 // Ctrl-C during a preview: the checkpoint below matters, the preview does not
             }
@@ -279,6 +264,11 @@ void addTrainCommand(CLI::App& app)
     f.field(sub->add_option("--sample-every", c.sampleEvery, "EMA sample grid every N steps (0 = never)")
                 ->transform(integerIn(0, 1000000000))->default_val(c.sampleEvery),
             &TrainConfig::sampleEvery);
+    auto* sampleSteps = f.field(
+        sub->add_option("--sample-steps", c.sampleSteps,
+                        "How the sample grids sample: K = DDIM (eta 0) on K of the T steps, fast; 0 = DDPM on all T")
+            ->transform(integerIn(0, NoiseSchedule::kMaxSteps))->default_val(c.sampleSteps),
+        &TrainConfig::sampleSteps);
     f.field(sub->add_option("--log-every", c.logEvery, "A metrics.csv row every N steps")
                 ->transform(integerIn(1, 1000000000))->default_val(c.logEvery),
             &TrainConfig::logEvery);
@@ -286,18 +276,19 @@ void addTrainCommand(CLI::App& app)
                      "  ddpm train --data toy:moons --steps 3000 --out moons\n"
                      "  ddpm train --config moons.json --lr 2e-3 --out moons-fast\n"
                      "  ddpm train --resume run");
-    sub->callback([o, sub, config, steps, threads, device] {
+    sub->callback([o, sub, config, steps, threads, device, sampleSteps] {
         if (!o->resume.empty() && config->count() > 0)
             throw UsageError{"--config starts a new run and --resume continues one with its own settings; give one of them"};
         if (!o->resume.empty())
             for (const CLI::Option* opt : sub->get_options())
-                if (opt->count() > 0 && opt != steps && opt != threads && opt != device
+                if (opt->count() > 0 && opt != steps && opt != threads && opt != device && opt != sampleSteps
                     && opt->get_name() != "--resume" && opt->get_name() != "--help")
                     throw UsageError{"with --resume the run keeps its settings; only --steps, --threads and --device"
-                                     " apply, not " + opt->get_name()};
+                                     " apply (and --sample-steps to the sample grids), not " + opt->get_name()};
         o->stepsGiven = steps->count() > 0;
         o->threadsGiven = threads->count() > 0;
         o->deviceGiven = device->count() > 0;
+        o->sampleStepsGiven = sampleSteps->count() > 0;
         runTrain(*o);
     });
     // Every option but these sets a field of the run's settings, so that it can override --config.

@@ -5,6 +5,7 @@
 #include "ddpm/blas_kernels.h"
 #include "ddpm/runtime.h"
 #include "main_window.h"
+#include "quit_signals.h"
 
 int main(int argc, char* argv[])
 {
@@ -21,6 +22,9 @@ int main(int argc, char* argv[])
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/" DDPM_APP_ID ".svg")));
 
     ddpm::ui::MainWindow window;
+    // SIGTERM, SIGINT and SIGHUP close the window as its close button does (settings saved).
+    ddpm::ui::QuitSignals quitSignals;
+    QObject::connect(&quitSignals, &ddpm::ui::QuitSignals::received, &window, &QWidget::close);
     window.show();
     return app.exec();
 }

@@ -63,6 +63,12 @@ void setThreadCount(int threads)
     if (threads < 1 || threads > kMaxThreads)
         throw Error("thread count " + std::to_string(threads) + " is outside 1.." +
                     std::to_string(kMaxThreads));
+    // LibTorch sets a thread's count from the process default at the thread's first torch
+    // call (get_num_threads or a parallel loop), and set_num_threads sets both this thread's
+    // count and that default. So finish this thread's first call before setting: otherwise
+    // another thread's later set_num_threads would become this thread's count at its first
+    // call (seen on this build: the count set here, 3, read back as another thread's 1).
+    (void)at::get_num_threads();
     at::set_num_threads(threads);
 }
 

@@ -53,6 +53,7 @@ void visitFields(Config& c, Visitor&& v)
     v("keep", c.keep);
     v("sample_every", c.sampleEvery);
     v("sample_count", c.sampleCount);
+    v("sample_steps", c.sampleSteps);
     v("log_every", c.logEvery);
 }
 
@@ -122,6 +123,10 @@ void checkFields(const TrainConfig& c, Check&& check)
         checkRange("sample interval", static_cast<double>(c.sampleEvery), 0, 1e9, " steps (0 = never)");
     });
     check("sample_count", [&] { checkRange("samples per grid", c.sampleCount, 1, 1024); });
+    check("sample_steps", [&] {
+        checkRange("sample steps", c.sampleSteps, 0, c.diffusionSteps,
+                   " (the previews' DDIM steps, at most the diffusion's T; 0 = DDPM on all T steps)");
+    });
     check("log_every", [&] { checkRange("log interval", static_cast<double>(c.logEvery), 1, 1e9, " steps"); });
 }
 

@@ -113,6 +113,7 @@ Trainer::Trainer(const TrainConfig& config, TrainingData data, const std::string
         throw Error("the training data " + m_config.data + " holds no items");
     if (!device.empty()) m_config.device = device;
     m_config.diffusionSteps = m_diffusion.steps(); // a custom file's line count
+    setSampleSteps(m_config.sampleSteps);          // checked again against that T
     const bool images = isImages();
     if (!images && m_data.items.dim() != 2)
         throw Error("training data must be images [N, C, H, W] or points [N, D]");
@@ -176,6 +177,14 @@ void Trainer::setTotalSteps(long long steps)
     if (steps < 1 || steps > 1000000000LL)
         throw Error("training steps " + std::to_string(steps) + " is outside 1..1000000000");
     m_config.steps = steps;
+}
+
+void Trainer::setSampleSteps(int steps)
+{
+    TrainConfig changed = m_config;
+    changed.sampleSteps = steps;
+    changed.validate();
+    m_config.sampleSteps = steps;
 }
 
 std::vector<std::int64_t> Trainer::itemShape() const

@@ -39,6 +39,7 @@ private Q_SLOTS:
     void runDirectoryFollowsTheContract();
     void resumeAcrossProcessesIsExact();
     void interruptSavesAndSaysHowToResume();
+    void sampleStepsChooseThePreviewChain();
     void badInput_data();
     void badInput();
     void boundOfATrainedModel();
@@ -117,6 +118,55 @@ void TestCliTrain::interruptSavesAndSaysHowToResume()
     QVERIFY(ddpm::readCheckpoint((out + "/checkpoints/" + ckpts.last()).toStdString()).has("params"));
 }
 
+void TestCliTrain::sampleStepsChooseThePreviewChain()
+{
+    // --sample-steps 10: DDIM on 10 of the 50 steps. The grids are written where DDPM's are,
+    // from another chain (so other pixels), config.json records K, and the previews leave the
+    // training alone: both runs reach the same weights. (Images: a barely trained 2-D model's
+    // samples land outside the scatter's view whatever the chain.)
+    const QString ddim = m_dir.filePath("ddim10"), ddpm = m_dir.filePath("ddpm-all");
+    const auto imageArgs = [](const QString& out) {
+        return QStringList{"train", "--data", "image:" DDPM_TEST_DATA_DIR "/image_io/gradient_48x40.png", "--size", "8",
+                           "--model", "unet", "--preset", "tiny", "--diffusion-steps", "50", "--batch", "4",
+                           "--threads", "1", "--steps", "20", "--checkpoint-every", "10", "--sample-every", "10",
+                           "--seed", "4", "--out", out};
+    };
+    CliResult r = runCli(imageArgs(ddim) << "--sample-steps" << "10", 120000);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    r = runCli(imageArgs(ddpm), 120000);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    QCOMPARE(QDir(ddim + "/samples").entryList(QDir::Files), (QStringList{"step-00000010.png", "step-00000020.png"}));
+    QFile a(ddim + "/samples/step-00000020.png"), b(ddpm + "/samples/step-00000020.png");
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+    QVERIFY(a.readAll() != b.readAll());
+    const ddpm::CheckpointFile ca = ddpm::readCheckpoint((ddim + "/checkpoints/step-00000020.ckpt").toStdString());
+    const ddpm::CheckpointFile cb = ddpm::readCheckpoint((ddpm + "/checkpoints/step-00000020.ckpt").toStdString());
+    for (const char* name : {"params", "ema"})
+        QVERIFY2(at::equal(ca.tensor(name), cb.tensor(name)), name);
+    const auto sampleSteps = [](const QString& run) {
+        QFile config(run + "/config.json");
+        return config.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(config.readAll()).object().value("sample_steps").toInt(-1) : -1;
+    };
+    QCOMPARE(sampleSteps(ddim), 10);
+    QCOMPARE(sampleSteps(ddpm), 0); // the default: DDPM on all T steps, as before the flag
+
+    // A resumed run keeps its K unless --sample-steps is given; a K over T is refused before
+    // anything is written.
+    r = runCli({"train", "--resume", ddim, "--steps", "40"}, 120000);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    QCOMPARE(sampleSteps(ddim), 10);
+    QVERIFY(QFile::exists(ddim + "/samples/step-00000040.png"));
+    r = runCli({"train", "--resume", ddim, "--steps", "60", "--sample-steps", "51"}, 120000);
+    QVERIFY2(r.exitCode == 2, qPrintable(r.describe()));
+    QCOMPARE(r.errLines().size(), 1);
+    QVERIFY2(r.err.contains("sample steps 51 is outside 0..50"), qPrintable(r.err));
+    QCOMPARE(sampleSteps(ddim), 10);
+    r = runCli({"train", "--resume", ddim, "--steps", "60", "--sample-steps", "0"}, 120000);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    QCOMPARE(sampleSteps(ddim), 0);
+    QVERIFY(QFile::exists(ddim + "/samples/step-00000060.png"));
+}
+
 void TestCliTrain::badInput_data()
 {
     QTest::addColumn<QStringList>("args");
@@ -135,6 +185,16 @@ void TestCliTrain::badInput_data()
                                 << "preset 'huge'";
     QTest::newRow("zero snr eps") << QStringList{"train", "--data", "toy:moons", "--zero-terminal-snr", "--steps", "5", "--out", d + "/b5"}
                                   << "prediction v";
+    QTest::newRow("sample steps over T")
+        << QStringList{"train", "--data", "toy:moons", "--diffusion-steps", "50", "--sample-steps", "51", "--steps", "5",
+                       "--out", d + "/b6"}
+        << "sample steps 51 is outside 0..50";
+    QTest::newRow("negative sample steps")
+        << QStringList{"train", "--data", "toy:moons", "--sample-steps", "-1", "--steps", "5", "--out", d + "/b7"}
+        << "--sample-steps: -1 is outside 0..100000";
+    QTest::newRow("sample steps not a number")
+        << QStringList{"train", "--data", "toy:moons", "--sample-steps", "fast", "--steps", "5", "--out", d + "/b8"}
+        << "--sample-steps: 'fast' is not a whole number";
     QTest::newRow("resume with data") << QStringList{"train", "--resume", d + "/contract", "--data", "toy:moons"}
                                       << "only --steps, --threads and --device";
 }

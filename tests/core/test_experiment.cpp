@@ -56,6 +56,7 @@ ddpm::TrainConfig everyFieldSet()
     c.keep = 2;
     c.sampleEvery = 0;
     c.sampleCount = 9;
+    c.sampleSteps = 20;
     c.logEvery = 3;
     return c;
 }
@@ -83,6 +84,8 @@ void TestExperiment::partialFileTakesTheDefaults()
     QCOMPARE(c.toJson(), expected.toJson());
     // Only the version is required.
     QCOMPARE(ddpm::TrainConfig::fromJson(R"({"version": 1})").toJson(), ddpm::TrainConfig().toJson());
+    // A file from before "sample_steps" previews with DDPM on all T steps, as it did.
+    QCOMPARE(c.sampleSteps, 0);
 }
 
 void TestExperiment::fullConfigRoundTrips()
@@ -133,6 +136,10 @@ void TestExperiment::refusals_data()
                                 << "\"prediction\": unknown prediction 'noise'; use eps, x0 or v";
     QTest::newRow("device") << R"({"version": 1, "device": "tpu"})" << "\"device\": device 'tpu' is not one of auto, cpu, cuda";
     QTest::newRow("zero snr eps") << R"({"version": 1, "zero_terminal_snr": true})" << "\"zero_terminal_snr\":";
+    QTest::newRow("sample steps over T") << R"({"version": 1, "diffusion_steps": 50, "sample_steps": 51})"
+                                         << "\"sample_steps\": sample steps 51 is outside 0..50";
+    QTest::newRow("negative sample steps") << R"({"version": 1, "sample_steps": -2})"
+                                           << "\"sample_steps\": sample steps -2 is outside 0..1000";
     QTest::newRow("hybrid fixed") << R"({"version": 1, "loss": "hybrid"})" << "\"loss\": the hybrid loss trains a learned variance";
     // Names an experiment checks before loading data.
     QTest::newRow("data spec") << R"({"version": 1, "data": "toy:spirals"})" << "\"data\": data spec 'toy:spirals'";

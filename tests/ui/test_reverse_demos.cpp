@@ -1,12 +1,14 @@
 // The Reverse chain page's demonstrations offscreen: side by side (the gaussians8 oracle,
 // DDIM eta 0 against DDPM from the same x_T; the scrubber moves both by fraction), and on an
 // image oracle of three 12 x 12 pictures (bands) with T = 50: Fig. 6 from the recorded chain, Fig. 7
-// (every sample is a data image), Fig. 8 (its ends are the two images), Fig. 5 (the rate
+// (every sample is a data image; DDPM whatever the page's sampler, so the samples from x_T differ,
+// and its title and caption say so), Fig. 8 (its ends are the two images), Fig. 5 (the rate
 // grows as t falls, the distortion shrinks to 0), the PNG export with its caption, Cancel,
 // and an error that keeps the last result.
 #include <QtTest>
 
 #include <QImage>
+#include <QLabel>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTabWidget>
@@ -124,6 +126,23 @@ private Q_SLOTS:
         QCOMPARE(b.seed, a.seed);
     }
 
+    void sharingXtSamplesWithDdpm()
+    {
+        ddpm::ui::SamplingSettings page; // the page's default: DDIM, eta 0, on 50 steps
+        page.spacing = QStringLiteral("20");
+        page.variance = QStringLiteral("large");
+        page.seed = 7;
+        const ddpm::ui::SamplingSettings fig7 = ddpm::ui::sharingXtSettings(page);
+        QCOMPARE(fig7.sampler, QStringLiteral("ddpm"));
+        QCOMPARE(fig7.spacing, page.spacing);
+        QCOMPARE(fig7.variance, page.variance);
+        QCOMPARE(fig7.seed, page.seed);
+        QVERIFY(ddpm::ui::sharingXtSamplerText(page).contains(QStringLiteral("DDPM")));
+        QVERIFY(ddpm::ui::sharingXtSamplerText(page).contains(QStringLiteral("DDIM, eta 0")));
+        page.sampler = QStringLiteral("ddpm");
+        QVERIFY(!ddpm::ui::sharingXtSamplerText(page).contains(QStringLiteral("DDIM")));
+    }
+
     void sideBySideFromTheSameXT()
     {
         ReversePage page;
@@ -196,6 +215,16 @@ private Q_SLOTS:
             for (const ddpm::Image& tile : row)
                 QVERIFY(whichBar(tile) >= 0);
         }
+        // The page's DDIM at eta 0 would give four equal samples per row; Fig. 7 samples with DDPM,
+        // so from x_T (the last row) they differ, and its title and caption name that sampler.
+        const auto& fromXT = fig7.tiles.back();
+        QVERIFY(std::any_of(fromXT.begin() + 1, fromXT.end(),
+                            [&](const ddpm::Image& tile) { return tile.pixels != fromXT.front().pixels; }));
+        QVERIFY(fig7.title.contains(QStringLiteral("DDPM ancestral steps")));
+        QVERIFY(fig7.caption.contains(QStringLiteral("sampled with DDPM ancestral steps")));
+        QVERIFY(fig7.caption.contains(QStringLiteral("not the page's DDIM, eta 0")));
+        QVERIFY(fig7.caption.contains(QStringLiteral("DDPM"))); // the plan's own description
+        QVERIFY(page.demoView()->findChild<QLabel*>(QStringLiteral("demoTitle"))->text().contains(QStringLiteral("DDPM")));
         QVERIFY(!page.demoView()->figureImage().isNull());
         const QString fig7Path = out.filePath(QStringLiteral("fig7.png"));
         QVERIFY(page.demoView()->exportPng(fig7Path));

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFile>
 #include <QLabel>
 #include <QMessageBox>
@@ -445,6 +446,60 @@ private Q_SLOTS:
             QCOMPARE(xOf(selectors[i]->findChild<QCheckBox*>()), xOf(selectors[0]->findChild<QCheckBox*>()));
             QCOMPARE(xOf(removes[i]), xOf(removes[0]));
         }
+    }
+
+    void tabWalksRowsInOrderBeforeTheView()
+    {
+        // Rows made after the page's other controls (an added one) still come in list order,
+        // each row's controls left to right, then Add and "Use on every page", then the View box.
+        SchedulePage page;
+        QVERIFY(page.addSchedule(choice(QStringLiteral("sigmoid"), 1000)));
+        page.resize(1100, 760);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QApplication::setActiveWindow(&page);
+        const QList<ddpm::ui::ScheduleSelector*> selectors = page.findChildren<ddpm::ui::ScheduleSelector*>();
+        QCOMPARE(selectors.size(), 3);
+        auto* first = selectors[0]->findChild<QComboBox*>();
+        QVERIFY(first);
+        first->setFocus(Qt::TabFocusReason);
+        QList<QWidget*> walk{first};
+        for (int i = 0; i < 40; ++i) {
+            QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+            walk << QApplication::focusWidget();
+        }
+        auto indexOf = [&walk](QWidget* w) {
+            for (int i = 0; i < walk.size(); ++i)
+                if (walk[i] == w || (w && w->focusProxy() == walk[i]))
+                    return i;
+            return -1;
+        };
+        int last = -1;
+        for (ddpm::ui::ScheduleSelector* selector : selectors) {
+            for (QWidget* w : {static_cast<QWidget*>(selector->findChild<QComboBox*>()),
+                               static_cast<QWidget*>(selector->findChild<QSpinBox*>()),
+                               static_cast<QWidget*>(selector->findChild<QCheckBox*>())}) {
+                const int at = indexOf(w);
+                QVERIFY2(at > last, qPrintable(QStringLiteral("%1 at %2 after %3").arg(w->metaObject()->className()).arg(at).arg(last)));
+                last = at;
+            }
+        }
+        QPushButton* add = nullptr;
+        for (QPushButton* b : page.findChildren<QPushButton*>())
+            if (b->text() == QStringLiteral("Add schedule"))
+                add = b;
+        QVERIFY(add);
+        auto* use = page.findChild<QToolButton*>(QStringLiteral("useSchedule"));
+        QVERIFY(use);
+        QVERIFY(indexOf(add) > last);
+        QVERIFY(indexOf(use) == indexOf(add) + 1);
+        // The View box's first control (the quantity chooser) comes after them.
+        QComboBox* view = nullptr;
+        for (QComboBox* c : page.findChildren<QComboBox*>())
+            if (!qobject_cast<ddpm::ui::ScheduleSelector*>(c->parentWidget()))
+                view = view ? view : c;
+        QVERIFY(view);
+        QVERIFY2(indexOf(view) > indexOf(use), qPrintable(QStringLiteral("view at %1, use at %2").arg(indexOf(view)).arg(indexOf(use))));
     }
 
     void fiveSchedulesKeepPlotsReadable()

@@ -6,10 +6,13 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
+#include <QSpinBox>
 #include <QStandardItemModel>
 #include <QTemporaryDir>
 
@@ -128,7 +131,12 @@ private Q_SLOTS:
         QCOMPARE(lines.size(), int(pausedAt + 2));
         QVERIFY(lines.first().startsWith("step,training_s,loss,loss_smoothed"));
         QVERIFY(page.exportPng(dir.filePath(QStringLiteral("curves.png"))));
-        QVERIFY(QFileInfo(dir.filePath(QStringLiteral("curves.png"))).size() > 0);
+        // The PNG carries the run's settings as text, as every page's figures do.
+        const QString caption = QImage(dir.filePath(QStringLiteral("curves.png"))).text(QStringLiteral("Description"));
+        QVERIFY2(caption.startsWith(QStringLiteral("Training: ")), qPrintable(caption));
+        QVERIFY2(caption.contains(QStringLiteral("toy:gaussians8")) && caption.contains(QStringLiteral("T = 50"))
+                     && caption.contains(QStringLiteral("step %1 of").arg(pausedAt + 1)),
+                 qPrintable(caption));
 
         // Open checkpoint continues the run paused at its step, with metrics.csv's rows (every
         // 10th step) on the curves and the run's settings in the controls.
@@ -204,6 +212,57 @@ private Q_SLOTS:
         QVERIFY(item("hybrid")->isEnabled());
         QCOMPARE(loss->currentText(), QStringLiteral("hybrid"));
         QCOMPARE(page.options()->settings().config.loss, std::string("hybrid"));
+    }
+
+    // Previews: DDIM on 50 steps by default, DDPM on all T on request, an experiment's other K
+    // as one more choice, never more steps than T; a run samples with the choice and records it.
+    void previewChoice()
+    {
+        QTemporaryDir dir;
+        TrainingPage page;
+        auto* previews = page.findChild<QComboBox*>(QStringLiteral("sampleSteps"));
+        QVERIFY(previews != nullptr);
+        QVERIFY(previews->toolTip().contains(QStringLiteral("--sample-steps")));
+        QCOMPARE(previews->currentText(), QStringLiteral("DDIM, 50 steps (fast)"));
+        QCOMPARE(page.options()->settings().config.sampleSteps, 50);
+        previews->setCurrentIndex(previews->findData(0));
+        QCOMPARE(previews->currentText(), QStringLiteral("DDPM, all T steps"));
+        QCOMPARE(page.options()->settings().config.sampleSteps, 0);
+
+        TrainingSettings s = toySettings(dir.filePath(QStringLiteral("run")));
+        s.config.sampleSteps = 20; // T = 50
+        page.options()->setSettings(s);
+        QCOMPARE(previews->currentText(), QStringLiteral("DDIM, 20 steps"));
+        QCOMPARE(page.options()->settings().config.sampleSteps, 20);
+        s.config.sampleSteps = 10;
+        page.options()->setSettings(s);
+        QCOMPARE(previews->count(), 3); // 10 took 20's place
+        QCOMPARE(previews->currentText(), QStringLiteral("DDIM, 10 steps"));
+        previews->setCurrentIndex(0);
+        page.findChild<QSpinBox*>(QStringLiteral("diffusionSteps"))->setValue(30);
+        QCOMPARE(previews->currentText(), QStringLiteral("DDIM, 30 steps (fast)"));
+        QCOMPARE(page.options()->settings().config.sampleSteps, 30);
+
+        // Settings saved before the choice existed restore the page's default, not DDPM.
+        QSettings old(dir.filePath(QStringLiteral("old.ini")), QSettings::IniFormat);
+        QJsonObject saved = QJsonDocument::fromJson(QByteArray::fromStdString(s.config.toJson())).object();
+        saved.remove(QStringLiteral("sample_steps"));
+        old.setValue(QStringLiteral("training/config"), QString::fromUtf8(QJsonDocument(saved).toJson()));
+        previews->setCurrentIndex(previews->findData(0));
+        page.restoreSettings(old);
+        QCOMPARE(page.options()->settings().config.sampleSteps, 50);
+
+        // A run previews with DDIM on 10 steps and says so in config.json.
+        s.config.sampleSteps = 10;
+        page.options()->setSettings(s);
+        page.startOrResume();
+        QTRY_COMPARE_WITH_TIMEOUT(page.samplePreview()->pointCount(), 1000, kWait);
+        QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("run/samples/step-00000020.png"))));
+        QTest::mouseClick(button(page, "stop"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Idle && !page.isBusy(), kWait);
+        QFile config(dir.filePath(QStringLiteral("run/config.json")));
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(config.readAll()).object().value(QStringLiteral("sample_steps")).toInt(), 10);
     }
 
     // A wheel turn pins a plot's view while new points arrive; a double-click follows the data again.

@@ -46,6 +46,25 @@ QString comparisonTitle(const SamplingSettings& s, Comparison comparison)
     return {};
 }
 
+SamplingSettings sharingXtSettings(const SamplingSettings& page)
+{
+    SamplingSettings s = page;
+    s.sampler = QStringLiteral("ddpm");
+    s.eta = 0.0; // DDPM's; unused
+    return s;
+}
+
+QString sharingXtSamplerText(const SamplingSettings& page)
+{
+    const QString text = tr("DDPM ancestral steps, as in the paper");
+    if (page.sampler != QStringLiteral("ddim"))
+        return text;
+    if (page.eta == 0.0)
+        return text + tr(" (not the page's DDIM, eta 0: it adds no noise, so every chain from one x_t would end "
+                         "in the same sample)");
+    return text + tr(" (not the page's DDIM, eta %1)").arg(page.eta);
+}
+
 int SideChain::indexAt(double fraction) const
 {
     if (pictures.empty())

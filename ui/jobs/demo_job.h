@@ -34,6 +34,15 @@ std::pair<SamplingSettings, SamplingSettings> comparedSettings(const SamplingSet
 /// "DDPM", "DDIM, eta 0", "all steps", "50 steps", "small variance", ... for a picture's title.
 QString comparisonTitle(const SamplingSettings& settings, Comparison comparison);
 
+/// What Fig. 7 samples with: the page's model, steps, variance, clipping and seed, always with
+/// DDPM's ancestral steps (Algorithm 2), as the paper's figure. Chains from one x_t differ only
+/// by the noise their steps add; DDIM adds none at eta = 0, so its samples would all be one.
+SamplingSettings sharingXtSettings(const SamplingSettings& page);
+
+/// Fig. 7's sampler, said for its title and caption: "DDPM ancestral steps, as in the paper",
+/// and, where the page chose DDIM, why Fig. 7 does not use it.
+QString sharingXtSamplerText(const SamplingSettings& page);
+
 struct DemoRequest {
     quint64 id = 0;                          ///< echoed in every signal
     DemoKind kind = DemoKind::SideBySide;

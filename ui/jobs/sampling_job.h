@@ -60,6 +60,7 @@ struct ChainInfo {
     int batch = 0;
     int stride = 1;                 ///< every stride-th step is stored (the memory bound)
     bool learnsVariance = false;
+    int threads = 0;                ///< torch threads the chain started on (the thread budget's)
     /// Points: the data drawn faintly behind the particles (the oracle's data, or the
     /// checkpoint's training set when it is a toy set); empty when unknown.
     std::vector<double> dataX;
@@ -103,6 +104,7 @@ struct ChainUpdate {
     QVector<ChainStep> steps;
     int done = 0;                   ///< chain steps done of total
     int total = 0;
+    int threads = 0;                ///< torch threads the chain's steps run on now
 };
 
 } // namespace ddpm::ui

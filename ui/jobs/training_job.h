@@ -63,6 +63,7 @@ struct TrainingSession {
 /// An EMA sample preview: an image grid, or points for 2-D data.
 struct TrainingPreview {
     long long step = 0;
+    QString chain;       ///< how it was sampled, e.g. "DDIM, eta = 0 on 50 of 1000 steps"
     QImage image;
     std::vector<double> x;
     std::vector<double> y;

@@ -19,6 +19,7 @@
 #include <algorithm>
 
 #include "ddpm/schedule.h"
+#include "widgets/wheel_guard.h"
 #include "widgets/bound_options.h"
 #include "widgets/bound_plots.h"
 #include "widgets/bound_text.h"
@@ -50,7 +51,7 @@ QString settingsSummary(const BoundReport& r)
 
 } // namespace
 
-BoundPage::BoundPage(QWidget* parent)
+BoundPage::BoundPage(QWidget* parent, std::shared_ptr<ddpm::ThreadBudget> budget)
     : QWidget(parent)
 {
     auto* layout = new QHBoxLayout(this);
@@ -60,7 +61,7 @@ BoundPage::BoundPage(QWidget* parent)
 
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("bound-worker"));
-    m_worker = new BoundWorker; // no parent: it lives in m_thread and is deleted after the join
+    m_worker = new BoundWorker(std::move(budget)); // no parent: it lives in m_thread and is deleted after the join
     m_worker->moveToThread(m_thread);
     connect(m_worker, &BoundWorker::progress, this, &BoundPage::onProgress, Qt::QueuedConnection);
     connect(m_worker, &BoundWorker::finished, this, &BoundPage::onFinished, Qt::QueuedConnection);
@@ -159,6 +160,7 @@ QWidget* BoundPage::buildControls()
     // On a short screen the column scrolls instead of squeezing the plots.
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(panel);
+    installWheelGuard(panel); // the wheel scrolls the column, not the control under the pointer
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);

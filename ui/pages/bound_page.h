@@ -36,13 +36,15 @@ class BoundTotals;
 class BoundPage : public QWidget {
     Q_OBJECT
 public:
-    explicit BoundPage(QWidget* parent = nullptr);
+    /// budget: the torch threads its worker shares with the other pages' (null: one of its own).
+    explicit BoundPage(QWidget* parent = nullptr, std::shared_ptr<ddpm::ThreadBudget> budget = nullptr);
     /// Stops a running evaluation and joins its thread.
     ~BoundPage() override;
 
     /// The image whose bound is evaluated (from the Forward page) and a name for it.
     void setImage(const ddpm::Image& image, const QString& name);
     void setSchedule(const ScheduleChoice& choice);
+    const ScheduleChoice& schedule() const { return m_schedule; }
 
     void saveSettings(QSettings& settings) const;
     void restoreSettings(const QSettings& settings);

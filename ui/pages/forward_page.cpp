@@ -48,7 +48,7 @@ QString describe(const ddpm::Image& image)
 
 } // namespace
 
-ForwardPage::ForwardPage(QWidget* parent)
+ForwardPage::ForwardPage(QWidget* parent, std::shared_ptr<ddpm::ThreadBudget> budget)
     : QWidget(parent)
 {
     // Files dropped on the window go to the main window, which sends images to openImage.
@@ -58,7 +58,7 @@ ForwardPage::ForwardPage(QWidget* parent)
     // Space, Left and Right wherever the focus is on the page, but in a text field.
     addPlaybackKeys(this, {[this] { player()->togglePlay(); }, [this] { setT(t() - 1); }, [this] { setT(t() + 1); }});
 
-    m_worker = new ForwardWorker;
+    m_worker = new ForwardWorker(std::move(budget));
     m_worker->moveToThread(&m_thread);
     connect(m_worker, &ForwardWorker::resultReady, this, &ForwardPage::onResult);
     connect(m_worker, &ForwardWorker::progress, this, &ForwardPage::onProgress);

@@ -39,7 +39,8 @@ public:
     /// The bundled default image.
     static const QString kDefaultImage;
 
-    explicit ForwardPage(QWidget* parent = nullptr);
+    /// budget: the torch threads its worker shares with the other pages' (null: one of its own).
+    explicit ForwardPage(QWidget* parent = nullptr, std::shared_ptr<ddpm::ThreadBudget> budget = nullptr);
     ~ForwardPage() override;
 
     /// Opens an image file. On failure shows a dialog (unless quiet) and keeps the current image.

@@ -33,6 +33,7 @@
 
 #include "image_convert.h"
 #include "chain_images.h"
+#include "widgets/wheel_guard.h"
 #include "widgets/chain_plots.h"
 #include "widgets/chain_scrubber.h"
 #include "widgets/demo_view.h"
@@ -46,10 +47,21 @@
 #include "widgets/playback_keys.h"
 #include "widgets/sampling_options.h"
 #include "workers/demo_worker.h"
+#include "workers/worker_support.h"
 
 namespace ddpm::ui {
 
 namespace {
+
+/// The progress bar's text while a chain runs, with the torch threads its steps run on (the
+/// thread budget's: fewer while training runs).
+QString chainProgressFormat(int threads)
+{
+    if (threads <= 0)
+        return QObject::tr("step %v of %m");
+    return threads == 1 ? QObject::tr("step %v of %m \u00b7 1 thread")
+                        : QObject::tr("step %v of %m \u00b7 %1 threads").arg(threads);
+}
 
 const QString kSpeedKey = QStringLiteral("reverse/speed");
 const QString kGridPartKey = QStringLiteral("reverse/gridShows");
@@ -88,7 +100,7 @@ at::Tensor pointsTensor(const QVector<float>& values, qint64 dims)
 
 } // namespace
 
-ReversePage::ReversePage(QWidget* parent)
+ReversePage::ReversePage(QWidget* parent, std::shared_ptr<ddpm::ThreadBudget> budget)
     : QWidget(parent)
 {
     auto* layout = new QHBoxLayout(this);
@@ -106,7 +118,8 @@ ReversePage::ReversePage(QWidget* parent)
 
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("sampling-worker"));
-    m_worker = new SamplingWorker; // no parent: it lives in m_thread and is deleted after the join
+    budget = threadBudgetOrOwn(std::move(budget)); // one for both workers: they take turns on one thread
+    m_worker = new SamplingWorker(budget); // no parent: it lives in m_thread and is deleted after the join
     m_worker->moveToThread(m_thread);
     connect(m_worker, &SamplingWorker::started, this, &ReversePage::onStarted, Qt::QueuedConnection);
     connect(m_worker, &SamplingWorker::update, this, &ReversePage::onUpdate, Qt::QueuedConnection);
@@ -127,7 +140,7 @@ ReversePage::ReversePage(QWidget* parent)
         Q_EMIT animationFailed(message);
     }, Qt::QueuedConnection);
     // The demonstrations share the thread: a demonstration waits for a chain in flight.
-    m_demoWorker = new DemoWorker;
+    m_demoWorker = new DemoWorker(std::move(budget));
     m_demoWorker->moveToThread(m_thread);
     connect(m_demoWorker, &DemoWorker::progress, this, &ReversePage::onDemoProgress, Qt::QueuedConnection);
     connect(m_demoWorker, &DemoWorker::finished, this, &ReversePage::onDemoFinished, Qt::QueuedConnection);
@@ -235,6 +248,7 @@ QWidget* ReversePage::buildControls()
     // On a short screen the column scrolls instead of squeezing the pictures.
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(panel);
+    installWheelGuard(panel); // the wheel scrolls the column, not the control under the pointer
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
@@ -275,7 +289,8 @@ QWidget* ReversePage::buildDemoControls(QWidget* parent)
         {DemoKind::Progressive, "demoProgressive", tr("Fig. 6: progressive"),
          tr("The predicted x₀ along the recorded chain: rows are samples, columns 8 evenly spaced t")},
         {DemoKind::SharingXt, "demoSharing", tr("Fig. 7: sharing xₜ"),
-         tr("xₜ of the data's first image at 25, 50, 75 and 100 % of the chain, and 4 reverse chains from each")},
+         tr("xₜ of the data's first image at 25, 50, 75 and 100 % of the chain, and 4 reverse chains from each, "
+            "always DDPM (the paper's sampler: DDIM at η = 0 would give 4 identical samples)")},
         {DemoKind::Interpolation, "demoInterpolation", tr("Fig. 8: interpolation"),
          tr("Two data images mixed through xₜ at half the chain (λ = 0, 0.125, …, 1), decoded with the same noise")},
         {DemoKind::RateDistortion, "demoRate", tr("Fig. 5: rate–distortion"),
@@ -573,7 +588,7 @@ void ReversePage::onStarted(const ChainInfo& info)
     }
     m_progress->setRange(0, std::max(1, info.chainSteps()));
     m_progress->setValue(0);
-    m_progress->setFormat(tr("step %v of %m"));
+    m_progress->setFormat(chainProgressFormat(info.threads));
     m_status->setText(info.stride > 1 ? tr("Every %1th step is stored (the memory bound); once the chain is done, "
                                            "the steps between are recomputed when the scrubber stands on them.")
                                             .arg(info.stride)
@@ -592,6 +607,7 @@ void ReversePage::onUpdate(const ChainUpdate& update)
     }
     m_progress->setRange(0, std::max(1, update.total));
     m_progress->setValue(update.done);
+    m_progress->setFormat(chainProgressFormat(update.threads));
     Q_EMIT runProgress(update.done, update.total);
 }
 

@@ -48,7 +48,8 @@ class SamplingOptions;
 class ReversePage : public QWidget {
     Q_OBJECT
 public:
-    explicit ReversePage(QWidget* parent = nullptr);
+    /// budget: the torch threads its worker shares with the other pages' (null: one of its own).
+    explicit ReversePage(QWidget* parent = nullptr, std::shared_ptr<ddpm::ThreadBudget> budget = nullptr);
     /// Stops a running chain and joins the worker's thread.
     ~ReversePage() override;
 

@@ -49,6 +49,7 @@ SchedulePage::SchedulePage(QWidget* parent)
     m_plots = new SchedulePlots(this);
     connect(m_list, &ScheduleList::failed, this, &SchedulePage::reportError);
     connect(m_list, &ScheduleList::changed, this, &SchedulePage::onSchedulesChanged);
+    connect(m_list, &ScheduleList::useRequested, this, &SchedulePage::useSchedule);
 
     // The lesson sits beside the schedules and the view options, not above them: the plots
     // need every line of the page's height.
@@ -91,7 +92,7 @@ QWidget* SchedulePage::buildViewBox()
     auto* saveRow = new QHBoxLayout;
     saveRow->addWidget(savePlotButton);
     saveRow->addWidget(saveCsvButton);
-    form->addRow(tr("Export"), saveRow);
+    form->addRow(saveRow); // across both columns: the box stays narrow in presentation mode
 
     connect(m_viewCombo, qOverload<int>(&QComboBox::activated), this,
             [this](int index) { setView(static_cast<View>(index)); });

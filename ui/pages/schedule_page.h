@@ -91,6 +91,8 @@ Q_SIGNALS:
     void errorReported(const QString& message);
     /// The list of schedules changed.
     void schedulesChanged();
+    /// Chosen in "Use on every page": the user wants every page to use this schedule.
+    void useSchedule(const ddpm::ui::ScheduleChoice& choice);
 
 private:
     QWidget* buildViewBox();

@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "widgets/wheel_guard.h"
 #include "widgets/export.h"
 #include "widgets/font_scaled_width.h"
 #include "widgets/lesson_panel.h"
@@ -66,8 +67,8 @@ QString stepsText(long long n)
 
 } // namespace
 
-TrainingPage::TrainingPage(QWidget* parent)
-    : QWidget(parent)
+TrainingPage::TrainingPage(QWidget* parent, std::shared_ptr<ddpm::ThreadBudget> budget)
+    : QWidget(parent), m_budget(threadBudgetOrOwn(std::move(budget)))
 {
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
@@ -86,7 +87,7 @@ TrainingPage::TrainingPage(QWidget* parent)
 
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("training-worker"));
-    m_worker = new TrainingWorker; // no parent: it lives in m_thread and is deleted after the join
+    m_worker = new TrainingWorker(m_budget); // no parent: it lives in m_thread and is deleted after the join
     m_worker->moveToThread(m_thread);
     connect(m_worker, &TrainingWorker::started, this, &TrainingPage::onStarted, Qt::QueuedConnection);
     connect(m_worker, &TrainingWorker::stateChanged, this, &TrainingPage::onState, Qt::QueuedConnection);
@@ -220,12 +221,15 @@ QWidget* TrainingPage::buildControls()
     // On a short screen the column scrolls instead of squeezing the plots.
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(panel);
+    installWheelGuard(panel); // the wheel scrolls the column, not the control under the pointer
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded); // never hides a button on a narrow screen
     scroll->setMinimumWidth(300);
     scroll->setMaximumWidth(370);
-    scaleWidthWithFont(scroll); // wider in presentation mode, not clipped
+    // Wider in presentation mode, not clipped; its minimum stays, as the column scrolls, so the
+    // page still fits a 1280-pixel screen.
+    scaleWidthWithFont(scroll, ScaledLimits::MaximumOnly);
     return scroll;
 }
 
@@ -277,7 +281,9 @@ void TrainingPage::startOrResume()
         return;
     }
     TrainingSettings settings = m_options->settings();
-    settings.config.threads = ddpm::threadCount(); // recorded in config.json
+    // The run keeps this count to its end (recorded in config.json); the other pages' jobs get
+    // what it leaves (ThreadBudget).
+    settings.config.threads = m_budget->trainingShare();
     m_busy = true;
     m_progress->setRange(0, 0);
     m_progress->setFormat(tr("loading the data…"));
@@ -482,9 +488,7 @@ void TrainingPage::onPreviewStarted(qint64 step)
 
 void TrainingPage::onPreview(const TrainingPreview& preview)
 {
-    const QString caption = tr("EMA model at step %1 (DDPM, T = %2 steps)")
-                                .arg(stepsText(preview.step))
-                                .arg(m_session.config.diffusionSteps);
+    const QString caption = tr("EMA model at step %1 (%2)").arg(stepsText(preview.step), preview.chain);
     if (!preview.image.isNull())
         m_samplePreview->setImage(preview.image, caption);
     else
@@ -534,9 +538,25 @@ bool TrainingPage::exportCsv(const QString& path)
     return m_plots->pointCount() > 0 && saveText(this, path, m_plots->csv());
 }
 
+QString TrainingPage::figureCaption() const
+{
+    if (m_session.runDir.isEmpty())
+        return QString();
+    const ddpm::TrainConfig& c = m_session.config;
+    return tr("Training: %1; schedule %2, T = %3; batch %4, learning rate %5, EMA decay %6, seed %7; "
+              "step %8 of %9; run folder %10. DDPM Studio.")
+        .arg(m_session.summary, QString::fromStdString(c.schedule))
+        .arg(c.diffusionSteps)
+        .arg(c.batch)
+        .arg(c.lr, 0, 'g', 3)
+        .arg(c.emaDecay, 0, 'g', 6)
+        .arg(c.seed)
+        .arg(stepsText(m_step), stepsText(m_session.totalSteps), QFileInfo(m_session.runDir).fileName());
+}
+
 bool TrainingPage::exportPng(const QString& path)
 {
-    return m_plots->exportPng(path);
+    return m_plots->exportPng(path, figureCaption());
 }
 
 void TrainingPage::exportCsvAsk()

@@ -10,6 +10,7 @@
 
 #include <QWidget>
 
+#include <memory>
 #include <vector>
 
 #include "workers/data_inspector.h"
@@ -33,7 +34,8 @@ class TrainingPage : public QWidget {
 public:
     using State = TrainingWorker::State;
 
-    explicit TrainingPage(QWidget* parent = nullptr);
+    /// budget: the torch threads its worker shares with the other pages' (null: one of its own).
+    explicit TrainingPage(QWidget* parent = nullptr, std::shared_ptr<ddpm::ThreadBudget> budget = nullptr);
     /// Stops a run (saving its checkpoint) and joins the worker threads.
     ~TrainingPage() override;
 
@@ -54,6 +56,8 @@ public:
 
     bool exportCsv(const QString& path);
     bool exportPng(const QString& path);
+    /// The settings behind the plots, for an export's caption line and PNG text (empty before a run).
+    QString figureCaption() const;
     /// Asks where to save the plots, then exportPng (File › Export).
     void exportPngAsk();
 
@@ -94,6 +98,7 @@ private:
     void exportCsvAsk();
 
     QThread* m_thread = nullptr;
+    std::shared_ptr<ddpm::ThreadBudget> m_budget; // a run's count: the budget's training share
     TrainingWorker* m_worker = nullptr;
     QThread* m_inspectorThread = nullptr;
     DataInspector* m_inspector = nullptr;

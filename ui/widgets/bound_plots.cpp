@@ -1,5 +1,6 @@
 #include "widgets/bound_plots.h"
 
+#include <QFontMetrics>
 #include <QGraphicsEffect>
 #include <QLabel>
 #include <QSplitter>
@@ -30,6 +31,27 @@ QCPRange fullRange(int steps)
 double forLog(double value)
 {
     return std::isfinite(value) && value > 0 ? value : kNaN;
+}
+
+/// Raises the top of `plot`'s y range, if need be, so that `label`, drawn above the line at
+/// `value`, has its height (in its font, with its padding) between the line and the axis rect's
+/// top: a fixed share of the range is too little in a short plot. At most half the height.
+/// Returns whether it changed the range.
+bool makeRoomAbove(QCustomPlot* plot, const QCPItemText* label, double value)
+{
+    const int height = plot->axisRect()->height();
+    if (height <= 0 || !std::isfinite(value))
+        return false;
+    const QMargins padding = label->padding();
+    const int needed = QFontMetrics(label->font()).height() + padding.top() + padding.bottom() + 2;
+    const double share = std::min(0.5, double(needed) / height);
+    const QCPRange range = plot->yAxis->range();
+    // The line's distance from the top is (upper - value) / (upper - lower) of the height.
+    const double upper = (value - share * range.lower) / (1.0 - share);
+    if (upper <= range.upper)
+        return false;
+    plot->yAxis->setRangeUpper(upper);
+    return true;
 }
 
 } // namespace
@@ -169,6 +191,11 @@ void BoundPlots::buildCumulativePlot(QWidget* parent)
     totalText->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
     totalText->setPadding(QMargins(4, 0, 4, 2));
     totalText->setVisible(false);
+    // The ticks of this layout are already made: a raised range is drawn by the next replot.
+    connect(m_cumulativePlot, &QCustomPlot::afterLayout, this, [this, totalText] {
+        if (totalText->visible() && makeRoomAbove(m_cumulativePlot, totalText, m_report.totalBpd))
+            m_cumulativePlot->replot(QCustomPlot::rpQueuedReplot);
+    });
 }
 
 void BoundPlots::buildWeightPlot(QWidget* parent)

@@ -3,6 +3,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QStackedWidget>
@@ -37,6 +38,14 @@ DemoView::DemoView(QWidget* parent)
     m_title->setWordWrap(true);
     m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     top->addWidget(m_title, 1);
+    m_fit = new QPushButton(tr("Fit"), this);
+    m_fit->setObjectName(QStringLiteral("fitDemo"));
+    m_fit->setCheckable(true);
+    m_fit->setToolTip(tr("Shrink the whole figure into the tab. Off: the figure at full size at least, so its "
+                         "t and λ labels can be read; scroll where it does not fit"));
+    m_fit->setVisible(false);
+    connect(m_fit, &QPushButton::toggled, this, &DemoView::updateFigureSize);
+    top->addWidget(m_fit);
     m_export = new QPushButton(tr("Export PNG…"), this);
     m_export->setObjectName(QStringLiteral("exportDemo"));
     m_export->setToolTip(tr("Save the demonstration as a PNG with its settings under it"));
@@ -54,7 +63,12 @@ DemoView::DemoView(QWidget* parent)
     m_stack->addWidget(m_placeholder);
     m_figure = new ImageView(QString(), this);
     m_figure->setObjectName(QStringLiteral("demoFigure"));
-    m_stack->addWidget(m_figure);
+    auto* figureScroll = new QScrollArea(this);
+    figureScroll->setObjectName(QStringLiteral("demoFigureScroll"));
+    figureScroll->setWidget(m_figure);
+    figureScroll->setWidgetResizable(true); // fills the tab; its minimum size (updateFigureSize) scrolls
+    figureScroll->setFrameShape(QFrame::NoFrame);
+    m_stack->addWidget(figureScroll);
 
     auto* sides = new QWidget(this);
     auto* sidesLayout = new QVBoxLayout(sides);
@@ -119,6 +133,30 @@ void DemoView::showResult(const DemoResult& result)
         m_stack->setCurrentIndex(kFigure);
         break;
     }
+    m_fit->setVisible(m_stack->currentIndex() == kFigure);
+    updateFigureSize();
+}
+
+void DemoView::setFitWhole(bool fit)
+{
+    m_fit->setChecked(fit); // toggled: updateFigureSize
+}
+
+bool DemoView::fitsWhole() const
+{
+    return m_fit->isChecked();
+}
+
+void DemoView::updateFigureSize()
+{
+    const QImage& image = m_figure->image();
+    if (m_fit->isChecked() || image.isNull()) {
+        m_figure->setMinimumSize(0, 0);
+        return;
+    }
+    // One image pixel to one device pixel at least, plus the view's frame of 3 px a side.
+    const int width = static_cast<int>(std::ceil(image.width() / m_figure->devicePixelRatioF())) + 6;
+    m_figure->setMinimumSize(width, m_figure->heightForWidth(width));
 }
 
 void DemoView::setFraction(double fraction)

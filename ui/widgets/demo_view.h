@@ -1,7 +1,9 @@
 // The Reverse chain page's "Demonstrations" tab: the last demonstration's result
 // (jobs/demo_job.h). A figure (Figs. 6-8) as one picture; a side-by-side as two batch
 // pictures at the same fraction of their chains, moved by its own slider or by the page's
-// scrubber (setFraction); Fig. 5 as RateDistortionPlot. Export writes a PNG with the
+// scrubber (setFraction); Fig. 5 as RateDistortionPlot. A figure is never shown smaller than
+// its pixels (its labels are written in them): it scrolls where the tab is smaller, unless
+// "Fit" asks for the whole of it at once. Export writes a PNG with the
 // result's caption under it and as its PNG text.
 #pragma once
 
@@ -40,6 +42,13 @@ public:
     /// Figures: the picture (null otherwise).
     QImage figureImage() const;
     RateDistortionPlot* rateDistortion() const { return m_rate; }
+    /// Figures: shown at full size at least (scrolling where the tab is smaller), so the t and
+    /// lambda labels written in them stay readable; enlarged to fill a larger tab. With fit, the
+    /// whole figure shrunk to the tab instead. Off at first.
+    void setFitWhole(bool fit);
+    bool fitsWhole() const;
+    /// The figure's view (for tests).
+    const ImageView* figureView() const { return m_figure; }
 
     /// Writes what is shown as PNG with the caption, without asking. False without a result
     /// or when writing failed (a dialog says why).
@@ -48,6 +57,7 @@ public:
 private:
     void showSides();
     void exportAsk();
+    void updateFigureSize();
 
     DemoResult m_result;
     bool m_has = false;
@@ -55,6 +65,7 @@ private:
     QStackedWidget* m_stack = nullptr;
     QLabel* m_placeholder = nullptr;
     ImageView* m_figure = nullptr;
+    QPushButton* m_fit = nullptr;   ///< checked: the whole figure shrunk to the tab
     ImageView* m_left = nullptr;
     ImageView* m_right = nullptr;
     QSlider* m_fraction = nullptr;

@@ -15,9 +15,9 @@ const QString kScalerName = QStringLiteral("ddpmFontScaledWidth");
 /// Remembers a widget's width limits at one font and scales them when its font changes.
 class WidthScaler : public QObject {
 public:
-    explicit WidthScaler(QWidget* widget)
+    WidthScaler(QWidget* widget, ScaledLimits limits)
         : QObject(widget)
-        , m_minimum(widget->minimumWidth())
+        , m_minimum(limits == ScaledLimits::MaximumOnly ? 0 : widget->minimumWidth())
         , m_maximum(widget->maximumWidth())
         , m_charWidth(QFontMetricsF(widget->font()).averageCharWidth())
     {
@@ -46,10 +46,10 @@ private:
 
 } // namespace
 
-void scaleWidthWithFont(QWidget* widget)
+void scaleWidthWithFont(QWidget* widget, ScaledLimits limits)
 {
     if (!widget->findChild<QObject*>(kScalerName, Qt::FindDirectChildrenOnly))
-        new WidthScaler(widget);
+        new WidthScaler(widget, limits);
 }
 
 } // namespace ddpm::ui

@@ -182,59 +182,88 @@ void scaleItemPen(QCPAbstractItem* item, const LineStyle& style)
     (void)(scaleItemPenAs<Items>(item, style) || ...);
 }
 
-/// With `fit`, asks `axis` for no more ticks than its labels have room for (the owner's count
-/// at most): enlarged text on a short axis would otherwise write the labels over each other.
-/// Measured on the layout and labels just computed. Without, gives the owner's count back.
-/// Returns whether it asked for fewer ticks than before.
-bool fitTicks(QCPAxis* axis, bool fit)
+/// Whether tick labels drawn at `positions` (pixels along the axis) leave a gap between
+/// neighbours: one average character across, a quarter line along a vertical axis. A power of
+/// ten ("eb") is drawn half a line taller than its text.
+bool tickLabelsFit(const QCPAxis* axis, const QVector<double>& ticks, const QVector<QString>& labels)
+{
+    const QFontMetrics metrics(axis->tickLabelFont());
+    const bool horizontal = axis->orientation() == Qt::Horizontal;
+    const bool powers = axis->numberFormat().contains(QLatin1Char('b'));
+    double previousPosition = 0;
+    double previousHalf = 0;
+    for (int i = 0; i < ticks.size() && i < labels.size(); ++i) {
+        const double position = axis->coordToPixel(ticks[i]);
+        double half = 0;
+        if (horizontal) {
+            half = (metrics.horizontalAdvance(labels[i]) + metrics.averageCharWidth()) / 2.0;
+        } else {
+            const bool power = powers && labels[i].contains(QLatin1Char('e'), Qt::CaseInsensitive);
+            half = metrics.height() * (power ? 1.75 : 1.25) / 2.0;
+        }
+        if (i > 0 && std::abs(position - previousPosition) < previousHalf + half)
+            return false;
+        previousPosition = position;
+        previousHalf = half;
+    }
+    return true;
+}
+
+/// Asks `axis` for the most ticks (the owner's count at most, at least one) whose
+/// labels fit its length in its tick label font without writing over each other: a narrow
+/// plot, or enlarged text, would otherwise run the labels together ("1000304000"). The ticks
+/// are tried as the axis' own ticker makes them, on the layout just computed. Returns how many
+/// more (or, negative, fewer) ticks it asked for than before.
+int fitTicks(QCPAxis* axis)
 {
     const QSharedPointer<QCPAxisTicker> ticker = axis->ticker();
     if (!ticker || !axis->visible() || !axis->tickLabels() || !axis->axisRect())
-        return false;
+        return 0;
     const int asked = ticker->tickCount();
     int owners = asked;
     const QVariant stored = axis->property("ddpmTickCount"); // the owner's count and the one asked for last
     if (stored.isValid() && stored.toPoint().y() == asked)
         owners = stored.toPoint().x();
-    const QFontMetrics metrics(axis->tickLabelFont());
-    int room = 0;
-    int length = 0;
-    if (axis->orientation() == Qt::Horizontal) {
-        for (const QString& label : axis->tickVectorLabels())
-            room = std::max(room, metrics.horizontalAdvance(label));
-        room = std::max(room, metrics.horizontalAdvance(QStringLiteral("000"))) + 2 * metrics.averageCharWidth();
-        length = axis->axisRect()->width();
-    } else {
-        room = 2 * metrics.height();
-        length = axis->axisRect()->height();
-    }
+    const int length = axis->orientation() == Qt::Horizontal ? axis->axisRect()->width() : axis->axisRect()->height();
     if (length <= 0)
-        return false;
-    const int count = fit ? std::clamp(length / std::max(1, room), 2, std::max(2, owners)) : owners;
-    if (count != asked)
+        return 0;
+    const QString format = axis->numberFormat();
+    const QChar formatChar = format.isEmpty() ? QLatin1Char('g') : format.at(0);
+    const QLocale locale = axis->parentPlot()->locale();
+    int count = owners;
+    for (; count > 1; --count) {
+        ticker->setTickCount(count);
+        QVector<double> ticks;
+        QVector<QString> labels;
+        ticker->generate(axis->range(), locale, formatChar, axis->numberPrecision(), ticks, nullptr, &labels);
+        if (tickLabelsFit(axis, ticks, labels))
+            break;
+    }
+    if (count != ticker->tickCount())
         ticker->setTickCount(count);
     axis->setProperty("ddpmTickCount", QPoint(owners, count));
-    return count < asked;
+    return count - asked;
 }
 
-/// After a followed plot's layout: in enlarged text (presentation mode), ticks that fit it;
-/// otherwise the owners' counts, untouched. Fewer ticks take effect with one more replot; more
-/// wait for the next (so two counts can never replot each other in turn). An export at another
-/// size (the viewport is not the widget's) changes nothing, so what is exported is what is seen.
+/// After a followed plot's layout: on every axis, ticks whose labels fit (fitTicks). When a
+/// count changed, the layout is made again at once (the ticks are made in its first phase),
+/// so this very replot draws them: a count is never a replot behind, and one layout can never
+/// start another. An export at another size (the viewport is not the widget's) changes
+/// nothing, so what is exported is what is seen.
 void fitTicksAfterLayout(QCustomPlot* plot)
 {
     if (plot->viewport() != plot->rect())
         return;
-    const bool fit = plotLineScale() > 1.0;
-    if (!fit && !plot->property("ddpmTicksFitted").toBool())
-        return;
-    plot->setProperty("ddpmTicksFitted", fit);
-    bool fewer = false;
+    bool changed = false;
     for (QCPAxisRect* rect : plot->axisRects())
         for (QCPAxis* axis : rect->axes())
-            fewer = fitTicks(axis, fit) || fewer;
-    if (fewer)
-        plot->replot(QCustomPlot::rpQueuedReplot);
+            changed = fitTicks(axis) != 0 || changed;
+    if (!changed)
+        return;
+    QCPLayoutGrid* layout = plot->plotLayout();
+    layout->update(QCPLayoutElement::upPreparation);
+    layout->update(QCPLayoutElement::upMargins);
+    layout->update(QCPLayoutElement::upLayout);
 }
 
 bool isDark(const QColor& background)
@@ -519,6 +548,12 @@ void fitLegendColumns(QCustomPlot* plot)
 {
     QCPLegend* legend = plot->legend;
     const int maxColumns = std::max(1, plot->property(kMaxColumnsProperty).toInt());
+    // Room under each entry's text for what hangs below the line ("_", "‖"): an entry clips
+    // its drawing to its cell, which is otherwise exactly one line high.
+    const int below = std::max(2, QFontMetrics(legend->font()).descent() / 2);
+    for (int i = 0; i < legend->itemCount(); ++i)
+        if (QCPAbstractLegendItem* item = legend->item(i))
+            item->setMargins(QMargins(0, 0, 0, below));
     for (int columns = maxColumns; columns >= 1; --columns) {
         legend->setWrap(columns);
         legend->setFillOrder(QCPLegend::foColumnsFirst, true);

@@ -25,8 +25,9 @@ double plotLineScale();
 
 /// Keeps `plot` in the application's style from now on, without code in the plot's owner:
 /// when the application font changes, its text takes the new font and its legend is laid out
-/// again; while that font is enlarged, each axis asks for no more ticks than its labels have
-/// room for (at most the owner's tick count); before every replot the pens of its plottables,
+/// again; after every layout each axis asks for no more ticks than its labels have room for
+/// on its length in its font (at most the owner's tick count, so a narrow plot's labels never
+/// run together); before every replot the pens of its plottables,
 /// items and axes and its scatter marks are made plotLineScale() times as wide as their owner
 /// set them (a pen or tick count the owner sets later is taken as the new one to scale); its
 /// colours follow its palette (applyPaletteColours), also after the palette changes; its paint

@@ -94,6 +94,7 @@ SamplingOptions::SamplingOptions(QWidget* parent)
     m_schedule->setObjectName(QStringLiteral("oracleSchedule"));
     m_schedule->setToolTip(tr("An oracle has no schedule of its own: the diffusion it denoises"));
     connect(m_schedule, &ScheduleSelector::choiceChanged, this, &SamplingOptions::changed);
+    connect(m_schedule, &ScheduleSelector::choiceChanged, this, &SamplingOptions::oracleScheduleEdited);
     form->addRow(m_schedule);
     m_scheduleLabel = new QLabel(this);
     m_scheduleLabel->setWordWrap(true);

@@ -38,6 +38,7 @@ public:
     bool setModelSpec(const QString& spec);
     /// Adds a model (a run folder) to the choices under label without choosing it; the tooltip holds the path.
     void offerModel(const QString& spec, const QString& label);
+    /// Shows choice in the oracle's schedule controls (emits changed, not oracleScheduleEdited).
     void setOracleSchedule(const ScheduleChoice& choice);
     /// "ddpm" or "ddim".
     void setSampler(const QString& sampler);
@@ -63,6 +64,8 @@ Q_SIGNALS:
     void changed();
     /// A model could not be used; title and message for the user.
     void failed(const QString& title, const QString& message);
+    /// The user chose another schedule for the oracle (not validated here).
+    void oracleScheduleEdited(const ddpm::ui::ScheduleChoice& choice);
 
 private:
     struct ModelFacts {

@@ -1,8 +1,11 @@
 #include "widgets/schedule_list.h"
 
+#include <QAbstractSpinBox>
+#include <QComboBox>
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -64,8 +67,20 @@ ScheduleList::ScheduleList(QWidget* parent)
     listLayout->addWidget(m_rowScroll);
     m_addButton = new QPushButton(tr("Add schedule"), this);
     m_addButton->setToolTip(tr("Add another schedule to the plots"));
+    // Use on every page: a menu of the shown schedules, filled when it opens.
+    m_useButton = new QToolButton(this);
+    m_useButton->setObjectName(QStringLiteral("useSchedule"));
+    m_useButton->setText(tr("Use on every page"));
+    m_useButton->setToolTip(tr("Make one of these schedules the one the Forward process, the Bound, the Training "
+                               "settings and the Reverse chain's oracle use"));
+    m_useButton->setPopupMode(QToolButton::InstantPopup);
+    m_useButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    auto* useMenu = new QMenu(m_useButton);
+    m_useButton->setMenu(useMenu);
+    connect(useMenu, &QMenu::aboutToShow, this, [this, useMenu] { fillUseMenu(useMenu); });
     auto* addRow = new QHBoxLayout;
     addRow->addWidget(m_addButton);
+    addRow->addWidget(m_useButton);
     addRow->addStretch(1);
     listLayout->addLayout(addRow);
     listLayout->addStretch(1);
@@ -180,7 +195,36 @@ void ScheduleList::finishChange()
     for (RowWidgets& row : m_rows)
         row.remove->setEnabled(m_rows.size() > 1);
     fitRows();
+    fixTabOrder();
     Q_EMIT changed();
+}
+
+void ScheduleList::fixTabOrder()
+{
+    // Tab walks the rows top to bottom, then Add and Use, where the list stands in the page.
+    // Qt's default order is creation order, which puts rows made after the page's other
+    // controls (every row but the first ones, and those made when settings are restored) last.
+    QList<QWidget*> group;
+    for (const RowWidgets& row : m_rows) {
+        for (QWidget* w : row.widget->findChildren<QWidget*>()) {
+            const QWidget* parent = w->parentWidget();
+            const bool inner = qobject_cast<const QAbstractSpinBox*>(parent) || qobject_cast<const QComboBox*>(parent);
+            if ((w->focusPolicy() & Qt::TabFocus) && !inner)
+                group << w;
+        }
+    }
+    group << m_addButton << m_useButton;
+    // The anchor: the nearest widget before the group in the window's focus chain.
+    QWidget* anchor = m_addButton->previousInFocusChain();
+    for (int guard = 0; anchor && group.contains(anchor) && guard < 10000; ++guard)
+        anchor = anchor->previousInFocusChain();
+    if (!anchor || group.contains(anchor))
+        return;
+    QWidget* previous = anchor;
+    for (QWidget* w : group) {
+        QWidget::setTabOrder(previous, w);
+        previous = w;
+    }
 }
 
 void ScheduleList::changeEvent(QEvent* event)
@@ -213,6 +257,16 @@ QColor ScheduleList::unusedColour() const
     return plotColours().at(static_cast<int>(m_shown.size()) % plotColours().size());
 }
 
+void ScheduleList::fillUseMenu(QMenu* menu)
+{
+    menu->clear();
+    for (const ShownSchedule& shown : m_shown) {
+        const ScheduleChoice choice = shown.choice;
+        QAction* action = menu->addAction(QIcon(colourSwatch(shown.colour)), choice.label());
+        connect(action, &QAction::triggered, this, [this, choice] { Q_EMIT useRequested(choice); });
+    }
+}
+
 int ScheduleList::rowOf(const QWidget* widget) const
 {
     for (std::size_t i = 0; i < m_rows.size(); ++i)
@@ -232,6 +286,7 @@ ScheduleList::RowWidgets ScheduleList::makeRow(const ShownSchedule& shown)
     colourLabel->setToolTip(tr("Colour of this schedule in the plots"));
     row.selector = new ScheduleSelector(row.widget);
     row.selector->setChoice(shown.choice);
+    row.selector->setNameLabelVisible(false); // the box's title says what every row is; narrower rows
     row.remove = new QToolButton(row.widget);
     row.remove->setText(tr("Remove"));
     row.remove->setToolTip(tr("Remove this schedule from the plots"));

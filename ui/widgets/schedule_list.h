@@ -1,5 +1,5 @@
 // The Schedule page's list of schedules to compare: one row per schedule (its colour, a
-// ScheduleSelector and a Remove button) and an Add button. Each row's core schedule is built
+// ScheduleSelector and a Remove button), an Add button and a "Use on every page" menu. Each row's core schedule is built
 // once when its choice changes; a choice core rejects is reported and the list stays as it was.
 #pragma once
 
@@ -14,6 +14,7 @@
 #include "ddpm/schedule.h"
 #include "schedule_choice.h"
 
+class QMenu;
 class QPushButton;
 class QScrollArea;
 class QToolButton;
@@ -60,6 +61,9 @@ Q_SIGNALS:
     void changed();
     /// A choice was rejected; the message names it and says why.
     void failed(const QString& message);
+    /// Chosen in the "Use on every page" menu: make this shown schedule the one every page
+    /// uses (studio_state.h).
+    void useRequested(const ddpm::ui::ScheduleChoice& choice);
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -75,6 +79,9 @@ private:
     void discardRow(RowWidgets& row);
     int rowOf(const QWidget* widget) const;
     void addNext();
+    void fillUseMenu(QMenu* menu);
+    /// Rows in list order, then Add and Use, in the window's Tab chain.
+    void fixTabOrder();
     void finishChange();
     /// The rows' scroll area as tall as kVisibleRows rows and as wide as the widest row.
     void fitRows();
@@ -85,6 +92,7 @@ private:
     QVBoxLayout* m_rowLayout = nullptr;
     QScrollArea* m_rowScroll = nullptr;
     QPushButton* m_addButton = nullptr;
+    QToolButton* m_useButton = nullptr;
 };
 
 /// A square of the colour, for labels and table icons.

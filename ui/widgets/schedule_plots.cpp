@@ -11,6 +11,7 @@
 
 #include "widgets/plot.h"
 #include "widgets/plot_style.h"
+#include "widgets/wrapping_title.h"
 
 namespace ddpm::ui {
 
@@ -235,7 +236,7 @@ void SchedulePlots::rebuild()
         const bool logAxis = m_logY && text.logAllowed;
         auto* cell = new QCPLayoutGrid;
         m_plot->plotLayout()->addElement(cellIndex / columns, cellIndex % columns, cell);
-        auto* title = new QCPTextElement(m_plot, text.title, titleFont);
+        auto* title = new WrappingTitle(m_plot, text.title, titleFont); // a narrow cell wraps it
         cell->addElement(0, 0, title);
         auto* rect = new QCPAxisRect(m_plot, true);
         cell->addElement(1, 0, rect);

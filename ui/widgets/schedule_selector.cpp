@@ -45,7 +45,8 @@ ScheduleSelector::ScheduleSelector(QWidget* parent)
 
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(new QLabel(tr("Schedule"), this));
+    m_nameLabel = new QLabel(tr("Schedule"), this);
+    layout->addWidget(m_nameLabel);
     layout->addWidget(m_name);
     layout->addWidget(new QLabel(tr("T"), this));
     layout->addWidget(m_steps);
@@ -64,6 +65,11 @@ ScheduleSelector::ScheduleSelector(QWidget* parent)
     m_steps->setKeyboardTracking(false);
     connect(m_steps, qOverload<int>(&QSpinBox::valueChanged), this, &ScheduleSelector::emitChoice);
     connect(m_zeroTerminalSnr, &QCheckBox::toggled, this, &ScheduleSelector::emitChoice);
+}
+
+void ScheduleSelector::setNameLabelVisible(bool visible)
+{
+    m_nameLabel->setVisible(visible);
 }
 
 ScheduleChoice ScheduleSelector::choice() const

@@ -7,6 +7,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QLabel;
 class QSpinBox;
 
 namespace ddpm::ui {
@@ -20,6 +21,9 @@ public:
     ScheduleChoice choice() const;
     /// Sets the controls without emitting choiceChanged; a custom choice's T box is read-only.
     void setChoice(const ScheduleChoice& choice);
+    /// Shows or hides the "Schedule" label before the name (shown by default): a list whose
+    /// rows are all schedules needs no label in every row, and its rows are narrower without.
+    void setNameLabelVisible(bool visible);
 
 Q_SIGNALS:
     /// Emitted when the user changes any control. The choice is not validated here.
@@ -35,6 +39,7 @@ private:
     void emitChoice();
     void updateStepsEditable(bool custom);
 
+    QLabel* m_nameLabel = nullptr;
     QComboBox* m_name = nullptr;
     QSpinBox* m_steps = nullptr;
     QCheckBox* m_zeroTerminalSnr = nullptr;

@@ -9,6 +9,7 @@
 #include <QWidget>
 
 #include "jobs/training_job.h"
+#include "schedule_choice.h"
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -39,6 +40,12 @@ public:
     /// Compares config with what settings() gives now (call it after setSettings(config)).
     Unshown unshown(const ddpm::TrainConfig& config) const;
 
+    /// The schedule the controls hold: name, T and the zero-terminal-SNR setting.
+    ScheduleChoice schedule() const;
+    /// Shows choice in the schedule controls (a custom file joins the list); emits nothing.
+    /// T stays as it is for a custom file whose T is not known yet (steps 0).
+    void setSchedule(const ScheduleChoice& choice);
+
     /// The data spec chosen ("fashion-mnist", "toy:moons", "folder:DIR").
     QString dataSpec() const;
     bool dataIsImages() const;
@@ -53,6 +60,8 @@ Q_SIGNALS:
     /// The data, its image size, the preset or the variance changed: what the data preview and
     /// the parameter count depend on.
     void modelInputsChanged();
+    /// The user chose another schedule or T (setSchedule and setSettings do not emit it).
+    void scheduleEdited(const ddpm::ui::ScheduleChoice& choice);
 
 private:
     QComboBox* addCombo(const QString& objectName, const QStringList& items, const QString& toolTip);
@@ -61,6 +70,9 @@ private:
     void updateLossChoices();
     void browseFolder();
     void browseRunFolder();
+    void selectPreviewSteps(int steps);
+    void updatePreviewChoices();
+    void showScheduleName(const QString& name);
 
     ddpm::TrainConfig m_base;  // fields without a control pass through settings()
     QComboBox* m_data = nullptr;
@@ -85,6 +97,7 @@ private:
     QSpinBox* m_trainSteps = nullptr;
     QSpinBox* m_sampleEvery = nullptr;
     QSpinBox* m_sampleCount = nullptr;
+    QComboBox* m_sampleSteps = nullptr;   // the previews' chain: DDIM on K steps, or DDPM (0)
     QLineEdit* m_runFolder = nullptr;
 };
 

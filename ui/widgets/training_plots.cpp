@@ -381,7 +381,7 @@ QString TrainingPlots::csv() const
     return text;
 }
 
-bool TrainingPlots::exportPng(const QString& path)
+bool TrainingPlots::exportPng(const QString& path, const QString& caption)
 {
     if (m_step.empty())
         return false;
@@ -389,7 +389,7 @@ bool TrainingPlots::exportPng(const QString& path)
     replotIfDirty();
     for (QCustomPlot* plot : {m_lossPlot, m_bucketPlot, m_gradPlot, m_lrPlot})
         plot->replot(QCustomPlot::rpImmediateRefresh);
-    return saveWidgetPng(this, m_plotArea, path);
+    return saveWidgetPng(this, m_plotArea, path, caption);
 }
 
 } // namespace ddpm::ui

@@ -46,8 +46,9 @@ public:
 
     /// step, training_s, loss, loss_smoothed, grad_norm, lr, items_per_s, loss_bucket_0..9; header first.
     QString csv() const;
-    /// The four plots as one PNG; false when there is nothing to show or writing failed (a dialog says why).
-    bool exportPng(const QString& path);
+    /// The four plots as one PNG, with caption (the run's settings) under them and as the PNG's
+    /// text; false when there is nothing to show or writing failed (a dialog says why).
+    bool exportPng(const QString& path, const QString& caption = QString());
 
     QCustomPlot* lossPlot() const { return m_lossPlot; }
     QCustomPlot* bucketPlot() const { return m_bucketPlot; }

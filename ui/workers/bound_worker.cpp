@@ -12,6 +12,7 @@
 #include "ddpm/model.h"
 #include "ddpm/runtime.h"
 #include "ddpm/schedule.h"
+#include "ddpm/thread_budget.h"
 #include "workers/worker_support.h"
 
 namespace ddpm::ui {
@@ -22,8 +23,8 @@ using Clock = std::chrono::steady_clock;
 
 } // namespace
 
-BoundWorker::BoundWorker(QObject* parent)
-    : QObject(parent)
+BoundWorker::BoundWorker(std::shared_ptr<ddpm::ThreadBudget> budget, QObject* parent)
+    : QObject(parent), m_budget(threadBudgetOrOwn(std::move(budget)))
 {
     qRegisterMetaType<ddpm::ui::BoundReport>();
 }
@@ -93,11 +94,13 @@ void BoundWorker::run(const BoundRequest& request)
     // About 25 progress signals a second keep the bar smooth without flooding the event loop.
     RateGate gate;
     const auto onProgress = [this, id, &gate](long long done, long long total) {
+        m_budget->applyOtherJobThreads(); // training may have started or stopped meanwhile
         if (gate.pass(done >= total))
             Q_EMIT progress(id, done, total);
     };
     try {
         ddpm::throwIfCancelled(request.stop.get());
+        m_budget->applyOtherJobThreads(); // in this thread, before any torch work
         const BoundReport report = compute(request, onProgress);
         Q_EMIT finished(report);
     } catch (const ddpm::Cancelled&) {

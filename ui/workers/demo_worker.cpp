@@ -23,6 +23,7 @@
 #include "ddpm/sampling_plan.h"
 #include "ddpm/schedule.h"
 #include "ddpm/strip.h"
+#include "ddpm/thread_budget.h"
 #include "ddpm/trajectory.h"
 #include "chain_images.h"
 #include "workers/chain_model.h"
@@ -108,8 +109,8 @@ std::vector<int> spread(int n, int count)
 
 class Runner {
 public:
-    Runner(DemoWorker& worker, const DemoRequest& request)
-        : m_worker(worker), m_request(request), m_stop(request.stop.get())
+    Runner(DemoWorker& worker, const DemoRequest& request, const ddpm::ThreadBudget& budget)
+        : m_worker(worker), m_request(request), m_stop(request.stop.get()), m_budget(budget)
     {
     }
 
@@ -133,8 +134,10 @@ public:
     }
 
 private:
+    /// Progress, and between steps the thread budget's count again (training may have started).
     void report(long long done, long long total, bool force = false)
     {
+        m_budget.applyOtherJobThreads();
         if (m_gate.pass(force || done >= total))
             Q_EMIT m_worker.progress(m_request.id, static_cast<int>(done), static_cast<int>(total));
     }
@@ -209,7 +212,7 @@ private:
     void sharingXt(Setup& setup, DemoResult& result)
     {
         const at::Tensor x0 = dataImages(m_request.settings, setup, 1, false);
-        auto plan = makePlan(setup, m_request.settings);
+        auto plan = makePlan(setup, sharingXtSettings(m_request.settings)); // always DDPM, as the paper
         const std::vector<int> ks = quarterSteps(plan->steps());
         ddpm::Rng rng(m_request.settings.seed);
         std::vector<ddpm::Image> rows;
@@ -234,10 +237,12 @@ private:
             rows.push_back(ddpm::composeStrip(tiles, labels));
         }
         result.figure = ddpm::stackVertically(rows);
+        const QString sampler = sharingXtSamplerText(m_request.settings);
+        result.title += QStringLiteral(": ") + sampler;
         result.caption = QStringLiteral("Fig. 7 (Ho et al. 2020): %1 samples sharing x_t of the data's first image, "
-                                        "one row per t; %2%3")
+                                        "one row per t, sampled with %2; %3%4")
                              .arg(kFig7Samples)
-                             .arg(modelText(*plan))
+                             .arg(sampler, modelText(*plan))
                              .arg(seedText());
     }
 
@@ -312,13 +317,14 @@ private:
     DemoWorker& m_worker;
     const DemoRequest& m_request;
     const std::atomic<bool>* m_stop;
+    const ddpm::ThreadBudget& m_budget;
     RateGate m_gate;
 };
 
 } // namespace
 
-DemoWorker::DemoWorker(QObject* parent)
-    : QObject(parent)
+DemoWorker::DemoWorker(std::shared_ptr<ddpm::ThreadBudget> budget, QObject* parent)
+    : QObject(parent), m_budget(threadBudgetOrOwn(std::move(budget)))
 {
     qRegisterMetaType<ddpm::ui::DemoResult>();
 }
@@ -327,7 +333,8 @@ void DemoWorker::run(const DemoRequest& request)
 {
     try {
         ddpm::throwIfCancelled(request.stop.get());
-        Runner runner(*this, request);
+        m_budget->applyOtherJobThreads(); // in this thread, before any torch work
+        Runner runner(*this, request, *m_budget);
         const DemoResult result = runner.run();
         Q_EMIT finished(result);
     } catch (const ddpm::Cancelled&) {

@@ -15,6 +15,7 @@
 #include "ddpm/image_tensor.h"
 #include "ddpm/progress.h"
 #include "ddpm/rng.h"
+#include "ddpm/thread_budget.h"
 #include "image_convert.h"
 #include "workers/worker_support.h"
 
@@ -103,9 +104,10 @@ struct ForwardWorker::Cache {
     std::unique_ptr<ddpm::ForwardChain> chain;
 };
 
-ForwardWorker::ForwardWorker(QObject* parent)
+ForwardWorker::ForwardWorker(std::shared_ptr<ddpm::ThreadBudget> budget, QObject* parent)
     : QObject(parent)
     , m_cache(std::make_unique<Cache>())
+    , m_budget(threadBudgetOrOwn(std::move(budget)))
 {
     qRegisterMetaType<ddpm::ui::ForwardRequest>();
     qRegisterMetaType<ddpm::ui::ForwardResult>();
@@ -156,6 +158,7 @@ void ForwardWorker::compute(const ForwardRequest& request)
     result.mode = request.mode;
     result.seed = request.seed;
     try {
+        m_budget->applyOtherJobThreads(); // in this thread, before any torch work
         if (!request.image || request.image->empty())
             throw ddpm::Error("no image to noise: open an image first");
         if (!request.schedule)
@@ -192,6 +195,7 @@ void ForwardWorker::compute(const ForwardRequest& request)
         // request arrives; the chain keeps what was walked.
         RateGate gate(std::chrono::milliseconds(50));
         const ddpm::ProgressFn report = [&](long long done, long long total) {
+            m_budget->applyOtherJobThreads(); // training may have started or stopped meanwhile
             if (gate.pass(done >= total))
                 Q_EMIT progress(request.id, static_cast<int>(done), static_cast<int>(total));
         };

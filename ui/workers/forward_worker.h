@@ -8,7 +8,8 @@
 // next one).
 // The diffusion work is core's: the walk is ddpm::ForwardChain (the same per-step seeded walk
 // as Diffusion::qSampleChain and `ddpm noise --chain`), the histogram and theory come from
-// ddpm/forward_stats.h; this class only caches, converts to QImage and reports.
+// ddpm/forward_stats.h; this class only caches, converts to QImage and reports. It runs at the
+// thread budget's count for a job other than training, re-read between chain steps.
 #pragma once
 
 #include <atomic>
@@ -20,12 +21,17 @@
 
 #include "jobs/forward_job.h"
 
+namespace ddpm {
+class ThreadBudget;
+}
+
 namespace ddpm::ui {
 
 class ForwardWorker : public QObject {
     Q_OBJECT
 public:
-    explicit ForwardWorker(QObject* parent = nullptr);
+    /// budget: the threads shared with the other pages' workers (null: one of its own).
+    explicit ForwardWorker(std::shared_ptr<ddpm::ThreadBudget> budget = nullptr, QObject* parent = nullptr);
     ~ForwardWorker() override;
 
     /// Thread-safe. Replaces any pending request, asks a running one to stop, and schedules
@@ -54,6 +60,7 @@ private:
     std::unique_ptr<ForwardRequest> m_pending; // guarded by m_mutex
     bool m_scheduled = false;                  // guarded by m_mutex
     std::atomic<bool> m_stop{false};
+    std::shared_ptr<ddpm::ThreadBudget> m_budget;
 };
 
 } // namespace ddpm::ui

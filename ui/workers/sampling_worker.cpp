@@ -18,6 +18,7 @@
 #include "ddpm/sampler.h"
 #include "ddpm/sampling_plan.h"
 #include "ddpm/schedule.h"
+#include "ddpm/thread_budget.h"
 #include "ddpm/trajectory.h"
 #include "workers/chain_model.h"
 #include "workers/worker_support.h"
@@ -108,8 +109,8 @@ struct SamplingWorker::Chain {
     explicit Chain(ddpm::NoiseSchedule schedule) : fallback(std::move(schedule)) {}
 };
 
-SamplingWorker::SamplingWorker(QObject* parent)
-    : QObject(parent)
+SamplingWorker::SamplingWorker(std::shared_ptr<ddpm::ThreadBudget> budget, QObject* parent)
+    : QObject(parent), m_budget(threadBudgetOrOwn(std::move(budget)))
 {
     qRegisterMetaType<ddpm::ui::ChainInfo>();
     qRegisterMetaType<ddpm::ui::ChainUpdate>();
@@ -133,6 +134,7 @@ void SamplingWorker::run(const SamplingRequest& request)
     m_last.reset(); // a new chain replaces the one that recomputed
     try {
         ddpm::throwIfCancelled(request.stop.get());
+        const int threads = m_budget->applyOtherJobThreads(); // in this thread, before any torch work
         if (s.batch < 1 || s.batch > 4096)
             throw ddpm::Error("Batch " + std::to_string(s.batch) + " is outside 1..4096.");
         auto chain = std::make_unique<Chain>(s.oracleSchedule.build());
@@ -161,6 +163,7 @@ void SamplingWorker::run(const SamplingRequest& request)
         info.batch = s.batch;
         info.stride = trajectory.stride();
         info.learnsVariance = param.learnsVariance();
+        info.threads = threads;
         if (!info.images()) {
             const std::string data = modelDataSpec(s);
             if (!data.empty()) {
@@ -174,6 +177,7 @@ void SamplingWorker::run(const SamplingRequest& request)
         ChainUpdate pending;
         pending.id = id;
         pending.total = plan.steps();
+        pending.threads = threads;
         RateGate gate;
         const auto flush = [this, &pending] {
             Q_EMIT update(pending);
@@ -187,6 +191,8 @@ void SamplingWorker::run(const SamplingRequest& request)
             plan.sampler(), rng,
             [&](long long done, long long total) {
                 pending.done = static_cast<int>(done);
+                // Training started or stopped meanwhile: the next step runs at the new share.
+                pending.threads = m_budget->applyOtherJobThreads();
                 if (gate.pass(done >= total))
                     flush();
             },
@@ -210,6 +216,7 @@ void SamplingWorker::recompute(quint64 id, int step)
     try {
         if (!m_last || m_last->id != id)
             throw ddpm::Error("That chain is no longer kept; run it again.");
+        m_budget->applyOtherJobThreads();
         const ddpm::TrajectoryFrame f = m_last->trajectory->frameAt(step, m_last->plan->sampler());
         Q_EMIT frameRecomputed(id, chainFrame(f, m_last->images));
     } catch (...) {

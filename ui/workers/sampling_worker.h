@@ -5,7 +5,9 @@
 // cancels. When the memory bound stored only every k-th step, the last finished chain stays
 // here (model, plan and key frames; not the frames the page already holds) so any step between
 // stored ones can be recomputed on request. It also writes animations (core's
-// writeAnimation), which can take seconds.
+// writeAnimation), which can take seconds. Chains run at the thread budget's count for a job
+// other than training (ThreadBudget::applyOtherJobThreads), set in the worker's thread at the
+// start and re-read between steps.
 #pragma once
 
 #include <QObject>
@@ -17,12 +19,17 @@
 #include "ddpm/image.h"
 #include "jobs/sampling_job.h"
 
+namespace ddpm {
+class ThreadBudget;
+}
+
 namespace ddpm::ui {
 
 class SamplingWorker : public QObject {
     Q_OBJECT
 public:
-    explicit SamplingWorker(QObject* parent = nullptr);
+    /// budget: the threads shared with the other pages' workers (null: one of its own).
+    explicit SamplingWorker(std::shared_ptr<ddpm::ThreadBudget> budget = nullptr, QObject* parent = nullptr);
     ~SamplingWorker() override;
 
     /// Runs in the worker's thread (invoke it queued). Emits started, then updates, then
@@ -45,6 +52,7 @@ public:
 private:
     struct Chain;
     std::unique_ptr<Chain> m_last; // the last finished chain that recomputes (stride > 1)
+    std::shared_ptr<ddpm::ThreadBudget> m_budget;
 
 Q_SIGNALS:
     void started(const ddpm::ui::ChainInfo& info);

@@ -4,13 +4,12 @@
 
 #include "ddpm/checkpoint.h"
 #include "ddpm/error.h"
-#include "ddpm/rng.h"
 #include "ddpm/run_directory.h"
 #include "ddpm/run_lock.h"
 #include "ddpm/runtime.h"
 #include "ddpm/sample_grid.h"
-#include "ddpm/sampler.h"
 #include "ddpm/trainer.h"
+#include "ddpm/training_preview.h"
 
 #include <nlohmann/json.hpp>
 
@@ -36,10 +35,8 @@ using Clock = std::chrono::steady_clock;
 
 // One chunk of steps runs for about this long before the worker looks at its queue again.
 constexpr auto kChunk = std::chrono::milliseconds(40);
-// Points of the data sent for the scatter behind 2-D samples, and 2-D samples per preview
-// (the CLI's count, so both write the same samples/*.png).
-constexpr std::int64_t kDataPoints = 5000;
-constexpr std::int64_t kPreviewPoints = 1000;
+// Points of the data sent for the scatter behind 2-D samples (as many as a preview draws behind them).
+constexpr std::int64_t kDataPoints = ddpm::kPreviewDataPoints;
 // How the lock on a run folder names this program to another process.
 constexpr const char* kLockProgram = "ddpm-studio";
 
@@ -99,8 +96,8 @@ std::vector<TrainingPoint> readMetricsHistory(const QString& runDir, long long s
 
 } // namespace
 
-TrainingWorker::TrainingWorker(QObject* parent)
-    : QObject(parent)
+TrainingWorker::TrainingWorker(std::shared_ptr<ddpm::ThreadBudget> budget, QObject* parent)
+    : QObject(parent), m_budget(threadBudgetOrOwn(std::move(budget)))
 {
     qRegisterMetaType<ddpm::ui::TrainingSession>();
     qRegisterMetaType<ddpm::ui::TrainingProgress>();
@@ -162,6 +159,9 @@ void TrainingWorker::doStart(const TrainingSettings& settings)
     try {
         ddpm::TrainConfig config = settings.config;
         config.validate();
+        // One count for the whole run (its numbers depend on it): the page's, else the budget's share.
+        config.threads = config.threads > 0 ? config.threads : m_budget->trainingShare();
+        holdThreads(config.threads);
         const QString dir = settings.runDir.isEmpty() ? TrainingSettings::defaultRunDir() : settings.runDir;
         if (QFileInfo::exists(QDir(dir).filePath(QStringLiteral("config.json"))))
             throw ddpm::Error("the run folder " + dir.toStdString()
@@ -220,6 +220,12 @@ void TrainingWorker::doOpen(const QString& path, long long totalSteps)
         if (meta.is_discarded() || !meta.contains("train"))
             throw ddpm::Error(file.toStdString() + " is not a training checkpoint of DDPM Studio (no training settings inside)");
         const ddpm::TrainConfig stored = ddpm::TrainConfig::fromJson(meta["train"].dump());
+        // The count the run was trained at, as `ddpm train --resume` does, so it goes on bitwise.
+        const auto threads = meta.find("threads");
+        holdThreads(threads != meta.end() && threads->is_number_integer() && *threads >= 1
+                            && *threads <= ddpm::ThreadBudget::kMaxThreads
+                        ? threads->get<int>()
+                        : m_budget->trainingShare());
         ddpm::TrainingData data = ddpm::loadTrainingData(stored);
         auto trainer = std::make_unique<ddpm::Trainer>(checkpoint, std::move(data));
         if (totalSteps > trainer->stepCount())
@@ -283,11 +289,18 @@ void TrainingWorker::beginSession(const QString& resumedFrom)
     Q_EMIT started(s);
 }
 
+void TrainingWorker::holdThreads(int threads)
+{
+    m_hold = m_budget->holdTraining(threads);
+    ddpm::applyThreadCount(threads); // this thread's count, before the data and the net are built
+}
+
 void TrainingWorker::endSession()
 {
     m_trainer.reset();
     m_run.reset();
     m_lock.reset();
+    m_hold.release();
     m_pending.clear();
     m_interrupt.store(false);
     setState(State::Idle);
@@ -306,6 +319,7 @@ void TrainingWorker::fail(const QString& context, bool endIt)
         m_trainer.reset();
         m_run.reset();
         m_lock.reset();
+        m_hold.release();
         m_pending.clear();
         m_interrupt.store(false);
     }
@@ -470,32 +484,21 @@ void TrainingWorker::makePreview(long long step)
 {
     emitProgress(true); // the curves are current while the preview samples
     Q_EMIT previewStarted(step);
-    ddpm::Trainer& t = *m_trainer;
-    const bool images = t.isImages();
-    ddpm::SamplerOptions options;
-    options.clipDenoised = images;
-    ddpm::DdpmSampler sampler(t.diffusion(), t.emaModel(), options);
-    // The CLI's seed for this step, so `ddpm train` and the page draw the same samples.
-    ddpm::Rng rng(t.config().seed + 7919u * static_cast<std::uint64_t>(step));
-    std::vector<std::int64_t> shape{images ? std::int64_t(t.config().sampleCount) : kPreviewPoints};
-    for (std::int64_t d : t.itemShape())
-        shape.push_back(d);
-    at::Tensor x;
+    ddpm::PreviewSamples samples;
     try {
-        x = sampler.sample(shape, rng, {}, &m_interrupt);
+        // The chain and seed `ddpm train` uses at this step, so both draw the same samples.
+        samples = ddpm::samplePreview(*m_trainer, &m_interrupt);
     } catch (const ddpm::Cancelled&) {
         return; // paused or stopped mid-preview: the command matters, the preview does not
     }
     TrainingPreview preview;
     preview.step = step;
-    const at::Tensor& data = t.data().items;
-    const ddpm::Image picture = images ? ddpm::sampleGrid(x)
-                                       : ddpm::scatterPlot(x, data.narrow(0, 0, std::min<std::int64_t>(data.size(0), kDataPoints)));
-    m_run->saveSamples(step, picture);
-    if (images)
-        preview.image = toQImage(picture);
+    preview.chain = toQ(samples.chain);
+    m_run->saveSamples(step, samples.picture);
+    if (m_trainer->isImages())
+        preview.image = toQImage(samples.picture);
     else
-        splitPoints(x, preview.x, preview.y);
+        splitPoints(samples.samples, preview.x, preview.y);
     Q_EMIT previewReady(preview);
 }
 

@@ -8,7 +8,9 @@
 // step's report batched, EMA sample previews, checkpoint paths, state changes and failures. The
 // run folder gets what `ddpm train` writes: config.json, metrics.csv, checkpoints/, samples/,
 // and is locked for the session (core's RunLock), so a folder another process trains in (the
-// CLI, another window) is refused with a message naming that process.
+// CLI, another window) is refused with a message naming that process. A session holds its
+// torch thread count in the thread budget from start to end (ThreadBudget::holdTraining: the
+// budget's training share, or a resumed run's own count) and runs at it in the worker's thread.
 #pragma once
 
 #include <QMetaType>
@@ -19,6 +21,7 @@
 #include <memory>
 #include <vector>
 
+#include "ddpm/thread_budget.h"
 #include "jobs/training_job.h"
 #include "workers/worker_support.h"
 
@@ -36,7 +39,8 @@ public:
     enum class State { Idle, Running, Paused };
     Q_ENUM(State)
 
-    explicit TrainingWorker(QObject* parent = nullptr);
+    /// budget: the threads shared with the other pages' workers (null: one of its own).
+    explicit TrainingWorker(std::shared_ptr<ddpm::ThreadBudget> budget = nullptr, QObject* parent = nullptr);
     ~TrainingWorker() override;
 
     /// Loads the data, builds the trainer, creates the run folder, then runs. Ignored (failed)
@@ -77,6 +81,8 @@ private:
     void doStop();
     void doSave();
     void beginSession(const QString& resumedFrom);
+    /// Holds threads in the budget for the session and sets this thread's count to it.
+    void holdThreads(int threads);
     void runChunk();
     void scheduleChunk();
     void trainOneStep();
@@ -87,6 +93,8 @@ private:
     void setState(State state);
     void fail(const QString& context, bool endIt);
 
+    std::shared_ptr<ddpm::ThreadBudget> m_budget;
+    ddpm::ThreadBudget::TrainingHold m_hold; // while a session exists
     std::unique_ptr<ddpm::Trainer> m_trainer;
     std::unique_ptr<ddpm::RunLock> m_lock;  // held while m_run is written
     std::unique_ptr<ddpm::RunDirectory> m_run;

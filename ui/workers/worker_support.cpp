@@ -3,6 +3,8 @@
 #include <QCoreApplication>
 
 #include "ddpm/error.h"
+#include "ddpm/runtime.h"
+#include "ddpm/thread_budget.h"
 
 namespace ddpm::ui {
 
@@ -33,6 +35,11 @@ QString currentErrorText(const QString& context)
         what = QCoreApplication::translate("ddpm::ui", "An unknown error happened.");
     }
     return context.isEmpty() ? what : context + QStringLiteral(". ") + what;
+}
+
+std::shared_ptr<ddpm::ThreadBudget> threadBudgetOrOwn(std::shared_ptr<ddpm::ThreadBudget> given)
+{
+    return given ? std::move(given) : std::make_shared<ddpm::ThreadBudget>(ddpm::threadCount());
 }
 
 } // namespace ddpm::ui

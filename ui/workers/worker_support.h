@@ -1,11 +1,17 @@
-// Plumbing shared by the workers: a gate that lets progress through at a bounded rate, and
-// the text of an error thrown by core or torch, ready for a message box.
+// Plumbing shared by the workers: a gate that lets progress through at a bounded rate, the
+// text of an error thrown by core or torch, ready for a message box, and the thread budget a
+// worker made without one uses.
 #pragma once
 
 #include <QString>
 
 #include <chrono>
 #include <exception>
+#include <memory>
+
+namespace ddpm {
+class ThreadBudget;
+}
 
 namespace ddpm::ui {
 
@@ -37,5 +43,9 @@ private:
 /// core's ddpm::Error message with its first letter raised, torch's c10::Error cut to its
 /// first line (the rest is a backtrace), or a plain sentence for anything else.
 QString currentErrorText(const QString& context);
+
+/// given, or when it is null a budget of its own at the calling thread's torch count: for a
+/// page or worker made without the main window's one budget (a test, a tool).
+std::shared_ptr<ddpm::ThreadBudget> threadBudgetOrOwn(std::shared_ptr<ddpm::ThreadBudget> given);
 
 } // namespace ddpm::ui

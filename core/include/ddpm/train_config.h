@@ -36,6 +36,8 @@ struct TrainConfig {
     int keep = 3;                         ///< checkpoints kept
     long long sampleEvery = 2000;         ///< EMA sample grid every N steps (0 = never)
     int sampleCount = 16;                 ///< samples per grid
+    int sampleSteps = 0;                  ///< how the previews sample (training_preview.h): 0 = DDPM on all T steps,
+                                          ///< K in 1..T = DDIM (eta 0) on K respaced steps
     long long logEvery = 10;              ///< metrics.csv row every N steps
 
     /// JSON object text with every field (config.json), with "version".

@@ -87,6 +87,10 @@ public:
     const TrainConfig& config() const { return m_config; }
     /// Total steps the run aims for (config.steps); resuming may raise it.
     void setTotalSteps(long long steps);
+    /// How the EMA previews sample (config.sampleSteps: 0 = DDPM on all T steps, K = DDIM on
+    /// K); the previews leave the training state alone, so resuming may change it. Throws
+    /// ddpm::Error outside 0..T.
+    void setSampleSteps(int steps);
     const ModelConfig& modelConfig() const { return m_modelConfig; }
     const Parameterization& parameterization() const { return m_param; }
     const Diffusion& diffusion() const { return m_diffusion; }
