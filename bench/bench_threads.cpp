@@ -13,7 +13,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <dirent.h>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -33,25 +32,15 @@
 #include "ddpm/schedule.h"
 #include "ddpm/thread_budget.h"
 #include "ddpm/trainer.h"
+#include "process_threads.h"
 
 namespace {
 
+using ddpm::test::processThreads;
 using Clock = std::chrono::steady_clock;
 
 constexpr int kTrainBatch = 64;
 constexpr int kChainBatch = 16;
-
-/// Threads of this process now (/proc/self/task).
-int processThreads()
-{
-    int n = 0;
-    if (DIR* dir = opendir("/proc/self/task")) {
-        while (const dirent* e = readdir(dir))
-            n += e->d_name[0] != '.';
-        closedir(dir);
-    }
-    return n;
-}
 
 /// The 1-minute load average (what else the machine ran).
 double loadAverage()

@@ -33,6 +33,7 @@
 #include "ddpm/blas_kernels.h"
 #include "main_window.h"
 #include "pages/reverse_page.h"
+#include "process_threads.h"
 #include "pages/training_page.h"
 #include "widgets/chain_scrubber.h"
 #include "widgets/plot.h"
@@ -59,11 +60,6 @@ double rssMiB()
         if (line.startsWith("VmRSS:"))
             return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
     return 0;
-}
-
-int entries(const char* dir)
-{
-    return static_cast<int>(QDir(QString::fromLatin1(dir)).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System).size());
 }
 
 double percentile(std::vector<double> v, double p)
@@ -203,8 +199,8 @@ int main(int argc, char** argv)
         Sample s;
         s.seconds = clock.elapsed() / 1000.0;
         s.rssMiB = rssMiB();
-        s.threads = entries("/proc/self/task");
-        s.files = entries("/proc/self/fd");
+        s.threads = ddpm::test::processThreads();
+        s.files = ddpm::test::openFileDescriptors();
         s.step = training->step();
         s.latencyP99Ms = percentile(window10s, 0.99);
         for (double late : window10s)

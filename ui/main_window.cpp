@@ -18,7 +18,6 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QScreen>
-#include <QScrollArea>
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QStackedWidget>
@@ -40,8 +39,10 @@
 #include "recent_files.h"
 #include "theme.h"
 #include "thread_dialog.h"
+#include "widgets/combo_box_hints.h"
 #include "widgets/export.h"
 #include "widgets/message_text.h"
+#include "widgets/page_area.h"
 #include "widgets/plot_style.h"
 #include "widgets/sampling_options.h"
 #include "widgets/training_options.h"
@@ -110,7 +111,12 @@ MainWindow::MainWindow(QWidget* parent)
     m_trainingPage = new TrainingPage(this, m_budget);
     m_reversePage = new ReversePage(this, m_budget);
 
-    m_pages = new QStackedWidget(this);
+    // A page that needs more room than the screen has (a small screen, presentation mode's
+    // font) scrolls instead of growing the window past the screen's edge; only the page shown
+    // counts (page_area.h).
+    m_pageScroll = new PageArea(this);
+    m_pageScroll->setObjectName(QStringLiteral("pageScroll"));
+    m_pages = m_pageScroll->pages();
     m_pageList = new QListWidget(this);
     const QList<QPair<QString, QWidget*>> pages = {
         {tr("Schedule"), m_schedulePage},   {tr("Forward process"), m_forwardPage},
@@ -129,14 +135,6 @@ MainWindow::MainWindow(QWidget* parent)
     auto* layout = new QHBoxLayout(central);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_pageList);
-    // A page that needs more room than the screen has (a small screen, presentation mode's
-    // font) scrolls instead of growing the window past the screen's edge.
-    m_pages->setObjectName(QStringLiteral("pages"));
-    m_pageScroll = new QScrollArea(central);
-    m_pageScroll->setObjectName(QStringLiteral("pageScroll"));
-    m_pageScroll->setWidget(m_pages);
-    m_pageScroll->setWidgetResizable(true);
-    m_pageScroll->setFrameShape(QFrame::NoFrame);
     layout->addWidget(m_pageScroll, 1);
     setCentralWidget(central);
 
@@ -154,6 +152,8 @@ MainWindow::MainWindow(QWidget* parent)
     // Every plot follows the application font and scales its lines (presentation mode), also
     // plots whose owners never ask for it: those of every page now and any made later.
     followApplicationStyleEverywhere(this);
+    // And every combo box measures itself in the new font (Qt keeps its old minimum).
+    remeasureComboBoxesOnFontChange(this);
     buildMenus();
     restoreSettings();
     // The shared state starts from the restored Forward page (the lesson's image and schedule).

@@ -20,7 +20,6 @@ class QAction;
 class QLabel;
 class QListWidget;
 class QMenu;
-class QScrollArea;
 class QStackedWidget;
 
 namespace ddpm {
@@ -35,6 +34,7 @@ class BoundPage;
 class TrainingPage;
 class ReversePage;
 class GuideDialog;
+class PageArea;
 class RecentFiles;
 
 class MainWindow : public QMainWindow {
@@ -138,7 +138,7 @@ private:
 
     QListWidget* m_pageList = nullptr;
     QStackedWidget* m_pages = nullptr;
-    QScrollArea* m_pageScroll = nullptr; // around m_pages: a page too large for the screen scrolls
+    PageArea* m_pageScroll = nullptr; // around m_pages: a page too large for the screen scrolls
     SchedulePage* m_schedulePage = nullptr;
     ForwardPage* m_forwardPage = nullptr;
     BoundPage* m_boundPage = nullptr;

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <ATen/ATen.h>
@@ -46,25 +47,74 @@ struct Timing {
     double itemsPerSecond = 0;
 };
 
+/// Times windows of a step: warm-up steps first (which also size the windows so that five of
+/// them last about `seconds`), then each window() runs that many steps and returns ms per step.
+class StepTimer {
+public:
+    StepTimer(std::function<void()> step, double seconds, int warmup)
+        : step_(std::move(step))
+    {
+        const auto w0 = Clock::now();
+        for (int i = 0; i < warmup; ++i) step_();
+        const double perStep = std::chrono::duration<double>(Clock::now() - w0).count() / std::max(1, warmup);
+        perWindow_ = std::max(1, static_cast<int>(seconds / 5.0 / std::max(perStep, 1e-6)));
+    }
+
+    double window()
+    {
+        const auto t0 = Clock::now();
+        for (int i = 0; i < perWindow_; ++i) step_();
+        return std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / perWindow_;
+    }
+
+private:
+    using Clock = std::chrono::steady_clock;
+    std::function<void()> step_;
+    int perWindow_ = 1;
+};
+
+constexpr int kWindows = 5;
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+Timing timingOf(double msPerStep, int batch)
+{
+    return {msPerStep, batch * 1000.0 / msPerStep};
+}
+
 /// Runs step warm-up times, then 5 windows each lasting about seconds / 5; the median window.
 Timing timeSteps(const std::function<void()>& step, int batch, double seconds, int warmup)
 {
-    using Clock = std::chrono::steady_clock;
-    const auto w0 = Clock::now();
-    for (int i = 0; i < warmup; ++i) step();
-    const double perStep = std::chrono::duration<double>(Clock::now() - w0).count() / std::max(1, warmup);
-    const int perWindow = std::max(1, static_cast<int>(seconds / 5.0 / std::max(perStep, 1e-6)));
+    StepTimer timer(step, seconds, warmup);
     std::vector<double> ms;
-    for (int w = 0; w < 5; ++w) {
-        const auto t0 = Clock::now();
-        for (int i = 0; i < perWindow; ++i) step();
-        ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / perWindow);
+    for (int w = 0; w < kWindows; ++w) ms.push_back(timer.window());
+    return timingOf(median(ms), batch);
+}
+
+/// Two steps timed in alternating windows (a b, b a, a b, ...), so that a machine whose speed
+/// drifts slows both alike. `ratio` is the median over the pairs of b's ms per step over a's,
+/// a's speed relative to b's.
+struct PairedTiming {
+    Timing a, b;
+    double ratio = 0;
+};
+
+PairedTiming timeAlternating(StepTimer& a, StepTimer& b, int batch)
+{
+    std::vector<double> msA, msB, ratios;
+    for (int w = 0; w < kWindows; ++w) {
+        const bool aFirst = w % 2 == 0;
+        const double first = aFirst ? a.window() : b.window();
+        const double second = aFirst ? b.window() : a.window();
+        msA.push_back(aFirst ? first : second);
+        msB.push_back(aFirst ? second : first);
+        ratios.push_back(msB.back() / msA.back());
     }
-    std::sort(ms.begin(), ms.end());
-    Timing t;
-    t.msPerStep = ms[2];
-    t.itemsPerSecond = batch * 1000.0 / t.msPerStep;
-    return t;
+    return {timingOf(median(msA), batch), timingOf(median(msB), batch), median(ratios)};
 }
 
 /// Synthetic data of the shape the preset is for: uniform images in [-1, 1] (as the Python
@@ -87,7 +137,8 @@ TrainingData benchData(const BenchArgs& args, std::int64_t count)
 
 /// The bare training step the full one is compared with: the same net, batch, x_t, eps-MSE,
 /// backward and FlatAdamW, with no data order, t-sampler, clipping, EMA, metrics or host read.
-Timing timeBareStep(const BenchArgs& args, const Trainer& trainer, int warmup)
+/// Its timings alternate window by window with the full step's.
+PairedTiming timeFullAndBareSteps(const BenchArgs& args, Trainer& trainer, int warmup)
 {
     const TrainingData& data = trainer.data();
     const bool images = data.items.dim() == 4;
@@ -102,7 +153,8 @@ Timing timeBareStep(const BenchArgs& args, const Trainer& trainer, int warmup)
     const Diffusion& diffusion = trainer.diffusion();
     Rng rng(3);
     const at::Tensor x0 = data.items.narrow(0, 0, args.batch).to(trainer.device());
-    return timeSteps(
+    StepTimer full([&] { trainer.step(); }, args.seconds, warmup);
+    StepTimer bare(
         [&] {
             const at::Tensor t = rng.integers(1, diffusion.steps(), {args.batch}).to(trainer.device());
             const at::Tensor eps = rng.normal(x0.sizes(), at::kFloat, trainer.device());
@@ -111,7 +163,8 @@ Timing timeBareStep(const BenchArgs& args, const Trainer& trainer, int warmup)
             loss.backward();
             optimizer.step(optimizer.gatherGradients(), 1e-4);
         },
-        args.batch, args.seconds, warmup);
+        args.seconds, warmup);
+    return timeAlternating(full, bare, args.batch);
 }
 
 /// Seconds of whole reverse chains (x_T drawn, every step to x_0) of batch items: the median
@@ -169,11 +222,15 @@ void runBench(const BenchArgs& args)
     out["device"] = trainer.device().str();
     const bool unet = args.model == "unet";
     if (args.what == "train" || args.what == "both") {
-        const Timing t = timeSteps([&] { trainer.step(); }, args.batch, args.seconds, unet ? 3 : 20);
-        out["train"] = {{"items_per_s", t.itemsPerSecond}, {"ms_per_step", t.msPerStep}};
+        const int warmup = unet ? 3 : 20;
         if (args.bare) {
-            const Timing b = timeBareStep(args, trainer, unet ? 3 : 20);
-            out["bare"] = {{"items_per_s", b.itemsPerSecond}, {"ms_per_step", b.msPerStep}};
+            const PairedTiming p = timeFullAndBareSteps(args, trainer, warmup);
+            out["train"] = {{"items_per_s", p.a.itemsPerSecond}, {"ms_per_step", p.a.msPerStep}};
+            out["bare"] = {{"items_per_s", p.b.itemsPerSecond}, {"ms_per_step", p.b.msPerStep},
+                           {"full_over_bare", p.ratio}};
+        } else {
+            const Timing t = timeSteps([&] { trainer.step(); }, args.batch, args.seconds, warmup);
+            out["train"] = {{"items_per_s", t.itemsPerSecond}, {"ms_per_step", t.msPerStep}};
         }
     }
     if (args.what == "sample" || args.what == "both") {
@@ -216,7 +273,9 @@ void addBenchCommand(CLI::App& app)
         ->default_val(o->device);
     sub->add_option("--precision", o->precision, "fp32, or bf16 autocast of the training forward pass")
         ->check(oneOf({"fp32", "bf16"}))->default_val(o->precision);
-    sub->add_flag("--bare", o->bare, "Also time a bare training step (net, eps-MSE, backward, AdamW only) as \"bare\"");
+    sub->add_flag("--bare", o->bare,
+                  "Also time a bare training step (net, eps-MSE, backward, AdamW only) as \"bare\", in windows "
+                  "alternating with the full step's");
     sub->add_option("--chain", o->chain,
                     "With sample: also time whole chains, SAMPLER[:SPACING] (e.g. ddim:50, ddpm), as \"chain\"");
     setExample(*sub, "ddpm bench --model unet --preset tiny --batch 64 --threads 2 --what train");

@@ -122,12 +122,12 @@ IdxImages readIdxImages(const std::string& path, std::int64_t limit)
             + std::to_string(rows) + " x " + std::to_string(cols) + " need " + std::to_string(wanted)
             + " bytes, more than the 4 GiB one load may hold; set a limit");
 
-    // Grow the buffer as data arrives, so a header that lies about its size cannot make us
-    // allocate gigabytes before the short read is noticed.
+    // Grow the buffer as data arrives, doubling from 1 MiB, so a header that lies about its
+    // size costs at most twice the bytes the file really holds before the short read is noticed.
     std::int64_t got = 0;
-    const std::int64_t step = std::max<std::int64_t>(imageBytes, std::int64_t(64) << 20);
+    constexpr std::int64_t kFirstChunk = std::int64_t(1) << 20;
     while (got < wanted) {
-        const std::int64_t next = std::min(wanted, got + step);
+        const std::int64_t next = std::min(wanted, std::max(kFirstChunk, 2 * got));
         out.pixels.resize(static_cast<size_t>(next));
         const std::int64_t n = readSome(file.get(), out.pixels.data() + got, next - got, path);
         got += n;

@@ -8,6 +8,7 @@
 #include <QList>
 #include <QMap>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -23,6 +24,10 @@
 #include <unistd.h>
 
 namespace ddpm::test {
+
+/// How long a test waits for a CLI run that computes (a bound over T = 1000 steps, a sampling
+/// chain, a few training steps), in ms: generous for a busy machine, not a timing assertion.
+constexpr int kLongRunMs = 120000;
 
 /// What one run of the CLI produced.
 struct CliResult {
@@ -192,6 +197,19 @@ struct BadCase {
     QStringList args; ///< after the subcommand; placeholders such as @DIR@ are filled in by the test
     QString expected; ///< text the one stderr line must contain
 };
+
+/// The bad case `name` of a command's one seed option (--seed, a whole number in
+/// 0..2^64 - 1): `args` (good ones) with "--seed value" added, refused with the message every
+/// command gives: "V is outside 0..2^64 - 1" for a whole number, "'V' is not a whole number"
+/// for anything else.
+inline BadCase badSeedCase(const char* name, const QStringList& args, const QString& value)
+{
+    const QString range = QStringLiteral("0..18446744073709551615");
+    const bool whole = QRegularExpression(QStringLiteral("^-?[0-9]+$")).match(value).hasMatch();
+    return {name, args + QStringList{"--seed", value},
+            whole ? "--seed: " + value + " is outside " + range
+                  : "--seed: '" + value + "' is not a whole number; use an integer in " + range};
+}
 
 /// The directory of the bad case `name` under root: "bad-<name, spaces as _>".
 inline QString badCaseDir(const QTemporaryDir& root, const QString& name)

@@ -24,13 +24,10 @@
 
 using ddpm::test::BadCase;
 using ddpm::test::CliResult;
+using ddpm::test::kLongRunMs;
+using ddpm::test::runCli;
 
 namespace {
-
-/// A bound over 1000 steps can take a while on a busy machine.
-constexpr int kTimeoutMs = 120000;
-
-CliResult runCli(const QStringList& args) { return ddpm::test::runCli(args, kTimeoutMs); }
 
 /// Bad invocations (args after "bound"; @GRAY@ is a good gray PNG, @MISSING@ a path that
 /// does not exist): each must exit 2 with one stderr line and write nothing.
@@ -45,8 +42,7 @@ const std::vector<BadCase>& badCases()
         {"--variance medium", {"--image", "@GRAY@", "--model", "zero", "--variance", "medium"},
          "--variance: 'medium' is not known; use small or large"},
         // The one seed option of every command: -1 is refused, not wrapped to 2^64 - 1.
-        {"--seed -1", {"--image", "@GRAY@", "--model", "zero", "--seed", "-1"},
-         "--seed: -1 is outside 0..18446744073709551615"},
+        ddpm::test::badSeedCase("--seed -1", {"--image", "@GRAY@", "--model", "zero"}, "-1"),
         {"--images 1.5", {"--data", "image:@GRAY@", "--model", "zero", "--images", "1.5"},
          "--images: '1.5' is not a whole number; use an integer in 1..100000000"},
         {"missing checkpoint", {"--image", "@GRAY@", "--model", "@MISSING@.ckpt"}, "no-such.png.ckpt"},
@@ -121,12 +117,13 @@ void TestCliBound::initTestCase()
         runs.add(c.name, QStringList{"bound"} + args +
                              QStringList{"--out", dir + "/should-not-exist.json", "--threads", "1"});
     }
-    m_results = runs.runAll(4, kTimeoutMs);
+    m_results = runs.runAll(4, kLongRunMs);
 }
 
 void TestCliBound::jsonHasTheContractKeys()
 {
-    const CliResult r = runCli({"bound", "--image", m_gray, "--model", "zero", "--steps", "100", "--threads", "1"});
+    const CliResult r =
+        runCli({"bound", "--image", m_gray, "--model", "zero", "--steps", "100", "--threads", "1"}, kLongRunMs);
     QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
     QJsonParseError parseError;
@@ -186,7 +183,7 @@ void TestCliBound::jsonMatchesCore()
     QStringList args{"bound", "--image", path, "--model", "zero", "--steps", QString::number(steps), "--samples",
                      QString::number(samples), "--seed", QString::number(seed), "--threads", "1"};
     args += extra;
-    const CliResult r = runCli(args);
+    const CliResult r = runCli(args, kLongRunMs);
     QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
 
@@ -219,7 +216,7 @@ void TestCliBound::csvHasOneRowPerT()
     const QStringList common{"bound", "--image", m_color, "--model", "zero", "--steps", "50", "--seed", "7",
                              "--threads", "1"};
     const std::vector<CliResult> runs =
-        ddpm::test::runCliBatch({common + QStringList{"--format", "csv"}, common}, 2, kTimeoutMs);
+        ddpm::test::runCliBatch({common + QStringList{"--format", "csv"}, common}, 2, kLongRunMs);
     const CliResult& csv = runs[0];
     const CliResult& json = runs[1];
     QVERIFY2(csv.exitCode == 0, qPrintable(csv.describe()));
@@ -246,7 +243,7 @@ void TestCliBound::dataSpecMatchesImage()
     const QStringList common{"--model", "zero", "--steps", "100", "--seed", "3", "--threads", "1"};
     const std::vector<CliResult> runs = ddpm::test::runCliBatch(
         {QStringList{"bound", "--image", m_gray} + common, QStringList{"bound", "--data", "image:" + m_gray} + common}, 2,
-        kTimeoutMs);
+        kLongRunMs);
     const CliResult& viaImage = runs[0];
     const CliResult& viaData = runs[1];
     QVERIFY2(viaImage.exitCode == 0, qPrintable(viaImage.describe()));
@@ -261,7 +258,7 @@ void TestCliBound::outWritesAFile()
 {
     const QString out = m_dir.filePath("bound.csv");
     const CliResult r = runCli({"bound", "--image", m_gray, "--model", "zero", "--steps", "30", "--format", "csv",
-                                "--out", out, "--threads", "1"});
+                                "--out", out, "--threads", "1"}, kLongRunMs);
     QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QVERIFY(r.out.isEmpty());
     QFile file(out);

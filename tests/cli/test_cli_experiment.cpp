@@ -16,10 +16,9 @@
 #include "ddpm/checkpoint.h"
 
 using ddpm::test::CliResult;
+using ddpm::test::kLongRunMs;
 
 namespace {
-
-constexpr int kTimeoutMs = 120000;
 
 /// A tiny 2-D run of 10 steps, as a person would write it: only some keys.
 const char* kGoodExperiment = R"({
@@ -115,11 +114,11 @@ void TestCliExperiment::initTestCase()
         runs.add(c.name, ddpm::test::fillIn(QStringList{"train"} + c.args, {{"@DIR@", dir}}));
     }
     runs.add("help", {"train", "--help"});
-    m_results = runs.runAll(2, kTimeoutMs);
+    m_results = runs.runAll(2, kLongRunMs);
     // A finished run's config.json as the experiment of a new run.
     m_results.insert("again", ddpm::test::runCli({"train", "--config", m_dir.filePath("alone/config.json"), "--out",
                                                   m_dir.filePath("again")},
-                                                 kTimeoutMs));
+                                                 kLongRunMs));
 }
 
 void TestCliExperiment::experimentAloneTrains()

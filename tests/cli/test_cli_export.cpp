@@ -27,10 +27,9 @@
 
 using ddpm::test::BadCase;
 using ddpm::test::CliResult;
+using ddpm::test::kLongRunMs;
 
 namespace {
-
-constexpr int kTimeoutMs = 120000;
 
 /// One tensor of a safetensors file as this reader found it.
 struct Entry {
@@ -152,7 +151,7 @@ void TestCliExport::initTestCase()
                           "--schedule", "cosine", "--diffusion-steps", "30", "--variance", "learned-range", "--loss", "hybrid",
                           "--batch", "2", "--steps", "3", "--threads", "1", "--sample-every", "0", "--out",
                           m_dir.filePath("unet")});
-    const QMap<QString, CliResult> trained = training.runAll(2, kTimeoutMs);
+    const QMap<QString, CliResult> trained = training.runAll(2, kLongRunMs);
     for (const QString& key : trained.keys()) QVERIFY2(trained[key].exitCode == 0, qPrintable(trained[key].describe()));
 
     QVERIFY(ddpm::test::writeFile(m_dir.filePath("moons.txt"), "not a checkpoint\n"));
@@ -168,7 +167,7 @@ void TestCliExport::initTestCase()
     }
     QVERIFY(QDir().mkpath(badDir("out is a directory") + "/d.safetensors"));
     runs.add("help", {"export", "--help"});
-    m_results = runs.runAll(2, kTimeoutMs);
+    m_results = runs.runAll(2, kLongRunMs);
 }
 
 void TestCliExport::readBackIndependently_data()

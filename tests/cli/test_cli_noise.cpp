@@ -24,6 +24,7 @@
 
 using ddpm::Image;
 using ddpm::test::BadCase;
+using ddpm::test::badSeedCase;
 
 namespace {
 
@@ -72,12 +73,9 @@ const std::vector<BadCase>& badCases()
         {"t = 0", {"--image", "@GOOD@", "--t", "1,0"}, "0 is outside 1..1000"},
         {"t > T", {"--image", "@GOOD@", "--steps", "100", "--t", "101"}, "101 is outside 1..100"},
         {"bad t text", {"--image", "@GOOD@", "--t", "1,two"}, "--t: 'two' is not a whole number; use comma-separated"},
-        {"negative seed", {"--image", "@GOOD@", "--t", "1", "--seed", "-1"},
-         "--seed: -1 is outside 0..18446744073709551615"},
-        {"seed 2^64", {"--image", "@GOOD@", "--t", "1", "--seed", "18446744073709551616"},
-         "--seed: 18446744073709551616 is outside 0..18446744073709551615"},
-        {"fractional seed", {"--image", "@GOOD@", "--t", "1", "--seed", "1.5"},
-         "--seed: '1.5' is not a whole number; use an integer in 0..18446744073709551615"},
+        badSeedCase("negative seed", {"--image", "@GOOD@", "--t", "1"}, "-1"),
+        badSeedCase("seed 2^64", {"--image", "@GOOD@", "--t", "1"}, "18446744073709551616"),
+        badSeedCase("fractional seed", {"--image", "@GOOD@", "--t", "1"}, "1.5"),
         {"steps junk", {"--image", "@GOOD@", "--t", "1", "--steps", "1000abc"},
          "--steps: '1000abc' is not a whole number; use an integer in 1..100000"},
         {"linear T = 1", {"--image", "@GOOD@", "--t", "1", "--steps", "1"}, "use T >= 21"},

@@ -16,12 +16,10 @@
 
 using ddpm::test::BadCase;
 using ddpm::test::CliResult;
+using ddpm::test::kLongRunMs;
+using ddpm::test::runCli;
 
 namespace {
-
-constexpr int kTimeoutMs = 120000;
-
-CliResult runCli(const QStringList& args) { return ddpm::test::runCli(args, kTimeoutMs); }
 
 /// Bad invocations (after "sample"; @DIR@ is the case's own directory, @IMAGE@ a good PNG).
 const std::vector<BadCase>& badCases()
@@ -89,7 +87,7 @@ void TestCliSample::initTestCase()
         runs.add(c.name, ddpm::test::fillIn(QStringList{"sample"} + c.args, {{"@DIR@", dir}, {"@IMAGE@", m_image}}));
     }
     runs.add("help", {"sample", "--help"});
-    m_results = runs.runAll(2, kTimeoutMs);
+    m_results = runs.runAll(2, kLongRunMs);
 }
 
 void TestCliSample::oracleSamplesCoverEveryMode_data()
@@ -106,7 +104,7 @@ void TestCliSample::oracleSamplesCoverEveryMode()
     QFETCH(QStringList, args);
     const QString csv = m_dir.filePath(QString("modes-%1.csv").arg(QTest::currentDataTag()).replace(' ', '_'));
     const CliResult r = runCli(QStringList{"sample", "--model", "oracle:toy:gaussians8", "--n", "800", "--seed", "4",
-                                           "--threads", "1", "--out", csv} + args);
+                                           "--threads", "1", "--out", csv} + args, kLongRunMs);
     QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     const QStringList lines = csvLines(csv);
     QCOMPARE(lines.size(), 801);
@@ -131,7 +129,7 @@ void TestCliSample::oracleOfOneImageReproducesIt()
     const QString dir = m_dir.filePath("copies") + "/";
     const QString strip = m_dir.filePath("strip.png");
     CliResult r = runCli({"sample", "--model", "oracle:image:" + m_image, "--n", "3", "--sampler", "ddim", "--steps", "25",
-                          "--threads", "1", "--out", dir, "--strip", strip, "--strip-columns", "5"});
+                          "--threads", "1", "--out", dir, "--strip", strip, "--strip-columns", "5"}, kLongRunMs);
     QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QCOMPARE(QDir(dir).entryList(QDir::Files), (QStringList{"00000.png", "00001.png", "00002.png"}));
     const ddpm::Image source = ddpm::loadImage(m_image.toStdString());
@@ -148,7 +146,7 @@ void TestCliSample::oracleOfOneImageReproducesIt()
     // The chain as an animated GIF.
     const QString gif = m_dir.filePath("chain.gif");
     r = runCli({"sample", "--model", "oracle:image:" + m_image, "--n", "2", "--steps", "30", "--threads", "1",
-                "--out", m_dir.filePath("two.png"), "--trajectory", gif, "--fps", "10"});
+                "--out", m_dir.filePath("two.png"), "--trajectory", gif, "--fps", "10"}, kLongRunMs);
     QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QFile animation(gif);
     QVERIFY(animation.open(QIODevice::ReadOnly));
@@ -157,7 +155,8 @@ void TestCliSample::oracleOfOneImageReproducesIt()
     QVERIFY(bytes.contains("NETSCAPE2.0"));
     QVERIFY(bytes.endsWith(";"));
     const QString grid = m_dir.filePath("grid.png");
-    r = runCli({"sample", "--model", "oracle:image:" + m_image, "--n", "4", "--threads", "1", "--steps", "10", "--out", grid});
+    r = runCli({"sample", "--model", "oracle:image:" + m_image, "--n", "4", "--threads", "1", "--steps", "10", "--out", grid},
+               kLongRunMs);
     QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QVERIFY(ddpm::loadImage(grid.toStdString()).width >= 256);
 }

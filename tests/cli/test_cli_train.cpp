@@ -208,7 +208,7 @@ void TestCliTrain::badInput()
     QCOMPARE(r.errLines().size(), 1);
     QVERIFY2(r.err.startsWith("ddpm train: "), qPrintable(r.err));
     QVERIFY2(r.err.contains(expected), qPrintable(r.err));
-    for (const QString& name : {"b1", "b2", "b3", "b4", "b5"})
+    for (const char* name : {"b1", "b2", "b3", "b4", "b5"})
         QVERIFY(!QFile::exists(m_dir.filePath(name))); // nothing half-made
 }
 
@@ -250,6 +250,19 @@ void TestCliTrain::benchPrintsOneJsonObject()
     const CliResult only = runCli({"bench", "--model", "mlp", "--what", "sample", "--seconds", "0.5", "--threads", "1"});
     QVERIFY2(only.exitCode == 0, qPrintable(only.describe()));
     QVERIFY(!QJsonDocument::fromJson(only.out.toUtf8()).object().contains("train"));
+
+    // --bare: the bare step's timing and the full step's speed relative to it, from windows
+    // that alternate, so the two medians and the ratio of each pair agree in direction.
+    const CliResult bare = runCli({"bench", "--model", "mlp", "--preset", "tiny", "--batch", "64", "--threads", "1",
+                                   "--what", "train", "--bare", "--seconds", "0.5"},
+                                  120000);
+    QVERIFY2(bare.exitCode == 0, qPrintable(bare.describe()));
+    const QJsonObject b = QJsonDocument::fromJson(bare.out.toUtf8()).object();
+    QVERIFY(!b.contains("sample"));
+    const double bareMs = b.value("bare").toObject().value("ms_per_step").toDouble();
+    const double fullMs = b.value("train").toObject().value("ms_per_step").toDouble();
+    const double ratio = b.value("bare").toObject().value("full_over_bare").toDouble();
+    QVERIFY2(bareMs > 0 && fullMs > 0 && ratio > 0.05 && ratio < 20, qPrintable(bare.out));
 }
 
 void TestCliTrain::sampleWritesPointsAndRefusesWhatDoesNotFit()

@@ -16,6 +16,9 @@
 #include "ddpm/run_directory.h"
 #include "ddpm/runtime.h"
 #include "ddpm/trainer.h"
+#include "error_of.h"
+#include "tiny_data.h"
+#include "tiny_runs.h"
 
 using ddpm::test::craftedCheckpoint;
 
@@ -32,14 +35,10 @@ ddpm::CheckpointFile sample()
     return f;
 }
 
+/// Why parsing these bytes fails, or "" when they parse.
 QString refusal(const std::string& bytes)
 {
-    try {
-        ddpm::parseCheckpoint(bytes, "file");
-    } catch (const ddpm::Error& e) {
-        return QString::fromUtf8(e.what());
-    }
-    return {};
+    return ddpm::test::errorOf([&] { ddpm::parseCheckpoint(bytes, "file"); });
 }
 
 } // namespace
@@ -157,16 +156,8 @@ void TestCheckpoint::namesListingAndPruning()
 
 void TestCheckpoint::failedSaveKeepsThePreviousCheckpoint()
 {
-    ddpm::TrainConfig c;
-    c.data = "toy:gaussians8";
-    c.model = "mlp";
-    c.preset = "tiny";
-    c.schedule = "cosine";
-    c.diffusionSteps = 20;
-    c.batch = 16;
-    ddpm::TrainingData data;
-    data.items = ddpm::loadTrainingData(c).items.narrow(0, 0, 64).contiguous();
-    data.fingerprint = "64 toy points";
+    const ddpm::TrainConfig c = ddpm::test::checkpointRunConfig();
+    const ddpm::TrainingData data = ddpm::test::firstItems(c, 64);
     ddpm::Trainer trainer(c, data);
     QTemporaryDir dir;
     const std::string runDir = dir.filePath("run").toStdString();

@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <fstream>
 #include <string>
 
 #include <sys/stat.h>
@@ -49,6 +50,19 @@ template <typename F> QString expectError(F&& f)
         return QStringLiteral("WRONG EXCEPTION TYPE: ") + e.what();
     }
     return QStringLiteral("NO EXCEPTION");
+}
+
+/// Writes an IDX image file whose header announces `count` images of side x side pixels and
+/// whose body holds `bodyBytes` bytes, byte i being (i * 7 + i / 251) % 256.
+void writeIdx(const std::string& path, std::uint32_t count, std::uint32_t side, std::size_t bodyBytes)
+{
+    std::string bytes;
+    for (const std::uint32_t v : { 0x00000803u, count, side, side })
+        for (int shift = 24; shift >= 0; shift -= 8)
+            bytes.push_back(char((v >> shift) & 0xFF));
+    for (std::size_t i = 0; i < bodyBytes; ++i)
+        bytes.push_back(char((i * 7 + i / 251) % 256));
+    std::ofstream(path, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
 }
 
 at::Tensor load(const std::string& spec, DataLoadOptions options = {})
@@ -101,6 +115,7 @@ private Q_SLOTS:
     void idxRoundTrip();
     void idxLimit();
     void idxLimitStopsBeforeTruncation();
+    void idxLargerThanOneReadChunk();
     void idxTestSplitFallback();
     void idxResize();
     void idxBad_data();
@@ -264,6 +279,30 @@ void TestDataset::idxLimitStopsBeforeTruncation()
 
     const QString message = expectError([&] { load(spec); });
     QVERIFY2(message.contains("truncated") && message.contains("2 whole images"), qPrintable(message));
+}
+
+void TestDataset::idxLargerThanOneReadChunk()
+{
+    // The reader grows its buffer from 1 MiB, doubling: files of several chunks come back
+    // whole, and a header that claims more than the file holds is still named truncated.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::size_t imageBytes = 256 * 256;
+    const std::string whole = dir.filePath("whole-idx3-ubyte").toStdString();
+    writeIdx(whole, 70, 256, 70 * imageBytes); // 4.4 MiB: chunks of 1, 2 and 4 MiB
+    const at::Tensor t = load("mnist:" + whole);
+    QCOMPARE(t.sizes().vec(), (std::vector<std::int64_t> { 70, 1, 256, 256 }));
+    const float* p = t.data_ptr<float>();
+    for (const std::size_t i : { std::size_t(0), std::size_t(1) << 20, (std::size_t(1) << 20) + 1,
+             std::size_t(3) << 20, 70 * imageBytes - 1 })
+        QCOMPARE(p[i], modelValue(int((i * 7 + i / 251) % 256)));
+
+    const std::string lying = dir.filePath("lying-idx3-ubyte").toStdString();
+    writeIdx(lying, 1000, 256, 50 * imageBytes + 100);
+    const QString message = expectError([&] { load("mnist:" + lying); });
+    QVERIFY2(message.contains("truncated") && message.contains("50 whole images")
+            && message.contains(QString::number(50 * imageBytes + 100) + " pixel bytes"),
+        qPrintable(message));
 }
 
 void TestDataset::idxTestSplitFallback()

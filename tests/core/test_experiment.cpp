@@ -5,25 +5,16 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <functional>
 #include <string>
 
 #include "ddpm/error.h"
 #include "ddpm/experiment.h"
 #include "ddpm/train_config.h"
+#include "error_of.h"
+
+using ddpm::test::errorOf;
 
 namespace {
-
-/// The message of the ddpm::Error fn throws, or "no error".
-QString errorOf(const std::function<void()>& fn)
-{
-    try {
-        fn();
-    } catch (const ddpm::Error& e) {
-        return QString::fromStdString(e.what());
-    }
-    return QStringLiteral("no error");
-}
 
 /// A config with no field at its default.
 ddpm::TrainConfig everyFieldSet()

@@ -26,52 +26,25 @@
 #include "ddpm/runtime.h"
 #include "ddpm/safetensors.h"
 #include "ddpm/trainer.h"
+#include "error_of.h"
+#include "tiny_data.h"
+#include "tiny_runs.h"
 
 using ddpm::test::craftedCheckpoint;
+using ddpm::test::errorOf;
 using nlohmann::json;
 
 namespace {
 
-/// The ddpm::Error message work throws, or "" when it throws none.
-QString refusal(const std::function<void()>& work)
-{
-    try {
-        work();
-    } catch (const ddpm::Error& e) {
-        return QString::fromUtf8(e.what());
-    }
-    return {};
-}
-
 QString parseRefusal(const std::string& bytes)
 {
-    return refusal([&] { ddpm::parseCheckpoint(bytes, "file"); });
+    return errorOf([&] { ddpm::parseCheckpoint(bytes, "file"); });
 }
 
 /// A header listing one tensor entry, with no metadata.
 std::string oneTensor(const std::string& entry)
 {
     return R"({"metadata":{},"tensors":[)" + entry + "]}";
-}
-
-ddpm::TrainConfig toyConfig()
-{
-    ddpm::TrainConfig c;
-    c.data = "toy:gaussians8";
-    c.model = "mlp";
-    c.preset = "tiny";
-    c.schedule = "cosine";
-    c.diffusionSteps = 20;
-    c.batch = 16;
-    return c;
-}
-
-ddpm::TrainingData toyData()
-{
-    ddpm::TrainingData data;
-    data.items = ddpm::loadTrainingData(toyConfig()).items.narrow(0, 0, 64).contiguous();
-    data.fingerprint = "64 toy points";
-    return data;
 }
 
 /// A checkpoint's tensor replaced (or added, or removed when t is undefined).
@@ -132,8 +105,9 @@ private:
 void TestHostileFiles::initTestCase()
 {
     ddpm::setThreadCount(1);
-    m_data = toyData();
-    ddpm::Trainer trainer(toyConfig(), m_data);
+    const ddpm::TrainConfig config = ddpm::test::checkpointRunConfig();
+    m_data = ddpm::test::firstItems(config, 64);
+    ddpm::Trainer trainer(config, m_data);
     trainer.step();
     m_good = trainer.checkpoint();
     m_parameters = trainer.parameterCount();
@@ -150,7 +124,7 @@ QString TestHostileFiles::save(const ddpm::CheckpointFile& file, const QString& 
 QString TestHostileFiles::openRefusal(const ddpm::CheckpointFile& file)
 {
     const std::string path = save(file, QStringLiteral("altered.ckpt")).toStdString();
-    return refusal([&] { ddpm::openTrainedModel(path); });
+    return errorOf([&] { ddpm::openTrainedModel(path); });
 }
 
 void TestHostileFiles::claimsBeyondThePayloadAreRefusedBeforeAllocating()
@@ -243,18 +217,18 @@ void TestHostileFiles::deepNestingIsRefusedUnparsed()
     const std::string inString = "{\"metadata\":{\"a\":\"" + std::string(1000, '[') + "\\\"]\"},\"tensors\":[]}";
     QVERIFY(parseRefusal(craftedCheckpoint(inString, "")).isEmpty());
 
-    const QString experiment = refusal([] {
+    const QString experiment = errorOf([] {
         ddpm::parseExperiment(R"({"version": 1, "data": )" + nested(100000) + "}", "deep.json");
     });
     QVERIFY2(experiment.startsWith("experiment file 'deep.json' nests arrays or objects"), qPrintable(experiment));
-    QVERIFY(refusal([] { ddpm::ModelConfig::fromJson(nested(100000)); }).contains("nests"));
+    QVERIFY(errorOf([] { ddpm::ModelConfig::fromJson(nested(100000)); }).contains("nests"));
     // 64 levels are still read (and refused for what they are, not for their depth).
-    const QString shallow = refusal([] { ddpm::parseExperiment(R"({"version": 1, "data": )" + nested(63) + "}", "ok.json"); });
+    const QString shallow = errorOf([] { ddpm::parseExperiment(R"({"version": 1, "data": )" + nested(63) + "}", "ok.json"); });
     QVERIFY2(!shallow.isEmpty() && !shallow.contains("nests"), qPrintable(shallow));
     // Numbers no field can hold.
-    QVERIFY(!refusal([] { ddpm::parseExperiment(R"({"version": 1, "steps": 1e400})", "x.json"); }).isEmpty());
-    QVERIFY(refusal([] { ddpm::parseExperiment(R"({"version": 1, "steps": 1e300})", "x.json"); }).contains("outside"));
-    QVERIFY(refusal([] { ddpm::parseExperiment(R"({"version": 1, "batch": 18446744073709551616})", "x.json"); })
+    QVERIFY(!errorOf([] { ddpm::parseExperiment(R"({"version": 1, "steps": 1e400})", "x.json"); }).isEmpty());
+    QVERIFY(errorOf([] { ddpm::parseExperiment(R"({"version": 1, "steps": 1e300})", "x.json"); }).contains("outside"));
+    QVERIFY(errorOf([] { ddpm::parseExperiment(R"({"version": 1, "batch": 18446744073709551616})", "x.json"); })
                 .contains("outside"));
 }
 
@@ -291,10 +265,10 @@ void TestHostileFiles::otherToolsFilesAreNamed()
     QFETCH(QString, named);
     const std::string path = m_dir.filePath(QStringLiteral("foreign-%1").arg(QTest::currentDataTag())).toStdString();
     ddpm::writeFileAtomic(path, bytes.toStdString());
-    const QString read = refusal([&] { ddpm::readCheckpoint(path); });
+    const QString read = errorOf([&] { ddpm::readCheckpoint(path); });
     QVERIFY2(read.contains("is " + named) && read.contains("not a DDPM Studio checkpoint"), qPrintable(read));
     // Every way a model is opened refuses it the same way.
-    const QString opened = refusal([&] { ddpm::makeModel(path); });
+    const QString opened = errorOf([&] { ddpm::makeModel(path); });
     QVERIFY2(opened.contains("not a DDPM Studio checkpoint"), qPrintable(opened));
 }
 
@@ -357,7 +331,7 @@ void TestHostileFiles::resumeChecksTheSameWay()
 {
     const auto resumeRefusal = [&](const ddpm::CheckpointFile& file) {
         const std::string path = save(file, QStringLiteral("resume.ckpt")).toStdString();
-        return refusal([&] { ddpm::Trainer trainer(ddpm::readCheckpoint(path), m_data); });
+        return errorOf([&] { ddpm::Trainer trainer(ddpm::readCheckpoint(path), m_data); });
     };
     QVERIFY(resumeRefusal(m_good).isEmpty());
     QString why = resumeRefusal(withTensor(m_good, "payload", at::zeros({3}, at::kByte)));

@@ -25,8 +25,10 @@
 #include "ddpm/image.h"
 #include "ddpm/image_tensor.h"
 #include "ddpm/strip.h"
+#include "error_of.h"
 
 using ddpm::Image;
+using ddpm::test::errorOf;
 
 namespace {
 
@@ -51,18 +53,6 @@ Image makeImage(int w, int h, int c, int seed = 0)
     for (size_t i = 0; i < image.pixels.size(); ++i)
         image.pixels[i] = static_cast<std::uint8_t>((i * 31 + seed * 17) % 256);
     return image;
-}
-
-/// The message of the ddpm::Error f throws, or "" if it throws nothing.
-template <typename F>
-QString errorOf(F&& f)
-{
-    try {
-        f();
-    } catch (const ddpm::Error& e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
 }
 
 std::string le16(int v) { return {char(v & 0xFF), char((v >> 8) & 0xFF)}; }

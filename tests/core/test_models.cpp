@@ -6,6 +6,8 @@
 #include <cmath>
 #include <functional>
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include <ATen/ATen.h>
 #include <torch/utils.h>
@@ -27,51 +29,38 @@ Q_DECLARE_METATYPE(ddpm::MLPConfig)
 
 namespace {
 
-/// 28x28 gray, three levels (28, 14, 7), attention at 14.
-ddpm::UNetConfig grayConfig()
+/// A UNet with one ResBlock per level, single-head attention and no dropout: images of
+/// `channels` x `size` x `size`, `base` channels at full resolution, these levels' channel
+/// multipliers, attention at these resolutions, GroupNorm in `groups` groups.
+ddpm::UNetConfig oneBlockConfig(int channels, int size, int base, std::vector<int> mults,
+                                std::vector<int> attentionAt, int groups)
 {
     ddpm::UNetConfig c;
-    c.inChannels = 1;
-    c.imageSize = 28;
-    c.baseChannels = 16;
-    c.channelMults = {1, 2, 2};
+    c.inChannels = channels;
+    c.imageSize = size;
+    c.baseChannels = base;
+    c.channelMults = std::move(mults);
     c.numResBlocks = 1;
-    c.attentionResolutions = {14};
-    c.groups = 8;
+    c.attentionResolutions = std::move(attentionAt);
+    c.groups = groups;
     c.dropout = 0.0;
     return c;
 }
 
-/// 32x32 RGB, two levels (32, 16), two-head attention at 16.
+/// 28x28 gray, three levels (28, 14, 7), attention at 14.
+ddpm::UNetConfig grayConfig() { return oneBlockConfig(1, 28, 16, {1, 2, 2}, {14}, 8); }
+
+/// 32x32 RGB, two levels (32, 16), two-head attention at 16, dropout 0.1.
 ddpm::UNetConfig rgbConfig()
 {
-    ddpm::UNetConfig c;
-    c.inChannels = 3;
-    c.imageSize = 32;
-    c.baseChannels = 16;
-    c.channelMults = {1, 2};
-    c.numResBlocks = 1;
-    c.attentionResolutions = {16};
+    ddpm::UNetConfig c = oneBlockConfig(3, 32, 16, {1, 2}, {16}, 4);
     c.attentionHeads = 2;
-    c.groups = 4;
     c.dropout = 0.1;
     return c;
 }
 
 /// 16x16 gray, tiny, for the bound.
-ddpm::UNetConfig tinyConfig()
-{
-    ddpm::UNetConfig c;
-    c.inChannels = 1;
-    c.imageSize = 16;
-    c.baseChannels = 8;
-    c.channelMults = {1, 2};
-    c.numResBlocks = 1;
-    c.attentionResolutions = {8};
-    c.groups = 4;
-    c.dropout = 0.0;
-    return c;
-}
+ddpm::UNetConfig tinyConfig() { return oneBlockConfig(1, 16, 8, {1, 2}, {8}, 4); }
 
 /// The first parameter named like "out_conv.weight" (top level), or an undefined tensor.
 at::Tensor namedParameter(torch::nn::Module& module, const std::string& name)

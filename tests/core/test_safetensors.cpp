@@ -8,7 +8,6 @@
 #include <QTest>
 
 #include <cstring>
-#include <functional>
 #include <string>
 
 #include "ddpm/checkpoint.h"
@@ -19,18 +18,12 @@
 #include "ddpm/runtime.h"
 #include "ddpm/safetensors.h"
 #include "ddpm/trainer.h"
+#include "error_of.h"
+#include "tiny_runs.h"
+
+using ddpm::test::errorOf;
 
 namespace {
-
-QString errorOf(const std::function<void()>& fn)
-{
-    try {
-        fn();
-    } catch (const ddpm::Error& e) {
-        return QString::fromStdString(e.what());
-    }
-    return QStringLiteral("no error");
-}
 
 std::string bytesOf(const void* data, std::size_t n)
 {
@@ -102,11 +95,7 @@ void TestSafetensors::refusals()
 
 void TestSafetensors::trainedModelExport()
 {
-    ddpm::TrainConfig c;
-    c.data = "toy:gaussians8";
-    c.model = "mlp";
-    c.preset = "tiny";
-    c.diffusionSteps = 40;
+    ddpm::TrainConfig c = ddpm::test::tinyMlpConfig(40);
     c.schedule = "cosine";
     c.batch = 16;
     c.seed = 2;

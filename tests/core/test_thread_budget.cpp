@@ -11,30 +11,18 @@
 #include <thread>
 #include <utility>
 
-#include <dirent.h>
-
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
 #include "ddpm/error.h"
 #include "ddpm/runtime.h"
 #include "ddpm/thread_budget.h"
+#include "process_threads.h"
 
 using ddpm::ThreadBudget;
+using ddpm::test::processThreads;
 
 namespace {
-
-/// Threads of this process now.
-int processThreads()
-{
-    int n = 0;
-    if (DIR* dir = opendir("/proc/self/task")) {
-        while (const dirent* e = readdir(dir))
-            n += e->d_name[0] != '.';
-        closedir(dir);
-    }
-    return n;
-}
 
 /// OS threads that one parallel torch loop started for the calling thread: at a thread's first
 /// parallel loop, its count - 1 (libgomp starts the team of the calling thread then, and keeps

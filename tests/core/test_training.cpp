@@ -23,9 +23,12 @@
 #include "ddpm/sampler.h"
 #include "ddpm/timestep_sampler.h"
 #include "ddpm/trainer.h"
+#include "tiny_data.h"
+#include "tiny_runs.h"
 
 using ddpm::Prediction;
 using ddpm::VarianceKind;
+using ddpm::test::grayImages;
 
 Q_DECLARE_METATYPE(ddpm::Prediction)
 Q_DECLARE_METATYPE(ddpm::VarianceKind)
@@ -42,40 +45,21 @@ at::Tensor longs(std::vector<std::int64_t> v)
     return at::tensor(v, at::kLong);
 }
 
-/// 2-D points of eight Gaussians, as a training set.
+/// n 2-D points of eight Gaussians (drawn with the default seed), as a training set.
 ddpm::TrainingData toyData(std::int64_t n = 512)
 {
-    ddpm::TrainConfig c;
-    c.data = "toy:gaussians8";
-    ddpm::TrainingData d = ddpm::loadTrainingData(c);
-    d.items = d.items.narrow(0, 0, n).contiguous();
-    d.fingerprint = "toy " + std::to_string(n);
-    return d;
+    return ddpm::test::firstItems(ddpm::test::tinyMlpConfig(50), n);
 }
 
 ddpm::TrainConfig toyConfig()
 {
-    ddpm::TrainConfig c;
-    c.data = "toy:gaussians8";
-    c.model = "mlp";
-    c.preset = "tiny";
-    c.diffusionSteps = 50;
+    ddpm::TrainConfig c = ddpm::test::tinyMlpConfig(50);
     c.batch = 32;
     c.steps = 1000;
     c.warmup = 5;
     c.lr = 1e-3;
     c.seed = 3;
     return c;
-}
-
-/// Small gray images for the UNet, 8 x 8 (the tiny preset divides by 4).
-ddpm::TrainingData imageData()
-{
-    ddpm::Rng rng(4);
-    ddpm::TrainingData d;
-    d.items = (rng.integers(0, 255, {16, 1, 8, 8}).to(at::kFloat) / 127.5 - 1.0).contiguous();
-    d.fingerprint = "images 16x1x8x8";
-    return d;
 }
 
 } // namespace
@@ -425,18 +409,14 @@ void TestTraining::everyParameterisationTrainsAndBounds()
     QFETCH(QString, prediction);
     QFETCH(QString, variance);
     QFETCH(QString, loss);
-    ddpm::TrainConfig c;
-    c.data = "images";
-    c.model = "unet";
-    c.preset = "tiny";
+    ddpm::TrainConfig c = ddpm::test::tinyUnetConfig(20);
     c.prediction = prediction.toStdString();
     c.variance = variance.toStdString();
     c.loss = loss.toStdString();
     c.schedule = "cosine";
-    c.diffusionSteps = 20;
     c.batch = 4;
     c.seed = 1;
-    ddpm::Trainer trainer(c, imageData());
+    ddpm::Trainer trainer(c, grayImages());
     for (int i = 0; i < 3; ++i) QVERIFY(std::isfinite(trainer.step().loss));
     // The trained model through a checkpoint file, as the CLI and GUI open it.
     QTemporaryDir dir;
@@ -448,7 +428,7 @@ void TestTraining::everyParameterisationTrainsAndBounds()
     QCOMPARE(model->parameterization().variance, ddpm::parseVarianceKind(c.variance));
     const ddpm::Diffusion d(*model->schedule());
     ddpm::BoundOptions options;
-    const ddpm::BoundResult r = ddpm::evaluateBound(d, *model, imageData().items.narrow(0, 0, 2), options);
+    const ddpm::BoundResult r = ddpm::evaluateBound(d, *model, grayImages().items.narrow(0, 0, 2), options);
     QVERIFY(std::isfinite(r.totalBpd) && r.totalBpd > 0);
 }
 
@@ -458,17 +438,13 @@ void TestTraining::bf16LossCurveFollowsFp32()
     // bf16 autocast: bfloat16 keeps 8 bits of mantissa, so each step's loss agrees to a few
     // per cent and the curve falls the same way.
     auto run = [](const std::string& precision) {
-        ddpm::TrainConfig c;
-        c.data = "images";
-        c.model = "unet";
-        c.preset = "tiny";
-        c.diffusionSteps = 100;
+        ddpm::TrainConfig c = ddpm::test::tinyUnetConfig(100);
         c.batch = 8;
         c.lr = 2e-3;
         c.warmup = 0;
         c.seed = 5;
         c.precision = precision;
-        ddpm::Trainer trainer(c, imageData());
+        ddpm::Trainer trainer(c, grayImages());
         std::vector<double> losses;
         for (int i = 0; i < 30; ++i) losses.push_back(trainer.step().loss);
         return losses;

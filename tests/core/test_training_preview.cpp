@@ -14,16 +14,14 @@
 #include "ddpm/sampler.h"
 #include "ddpm/trainer.h"
 #include "ddpm/training_preview.h"
+#include "tiny_data.h"
+#include "tiny_runs.h"
 
 namespace {
 
 ddpm::TrainConfig toyConfig(int sampleSteps)
 {
-    ddpm::TrainConfig c;
-    c.data = "toy:gaussians8";
-    c.model = "mlp";
-    c.preset = "tiny";
-    c.diffusionSteps = 50;
+    ddpm::TrainConfig c = ddpm::test::tinyMlpConfig(50);
     c.batch = 32;
     c.steps = 100;
     c.seed = 5;
@@ -31,13 +29,7 @@ ddpm::TrainConfig toyConfig(int sampleSteps)
     return c;
 }
 
-ddpm::TrainingData toyData()
-{
-    ddpm::TrainingData d = ddpm::loadTrainingData(toyConfig(0));
-    d.items = d.items.narrow(0, 0, 512).contiguous();
-    d.fingerprint = "toy 512";
-    return d;
-}
+ddpm::TrainingData toyData() { return ddpm::test::firstItems(toyConfig(0), 512); }
 
 /// A toy trainer after a few steps, so the EMA differs from the initial net.
 std::unique_ptr<ddpm::Trainer> trained(int sampleSteps, int steps = 3)
@@ -115,10 +107,7 @@ private Q_SLOTS:
 
     void imagesGiveAGrid()
     {
-        ddpm::Rng rng(4);
-        ddpm::TrainingData d;
-        d.items = (rng.integers(0, 255, {16, 1, 8, 8}).to(at::kFloat) / 127.5 - 1.0).contiguous();
-        d.fingerprint = "images 16x1x8x8";
+        const ddpm::TrainingData d = ddpm::test::grayImages();
         ddpm::TrainConfig c = toyConfig(4);
         c.data = "images"; // not loaded: the data is given
         c.model = "unet";

@@ -20,6 +20,7 @@
 
 #include "ddpm/image.h"
 #include "pages/bound_page.h"
+#include "tiny_runs.h"
 #include "ui_test_support.h"
 #include "widgets/plot.h"
 #include "workers/bound_worker.h"
@@ -32,7 +33,7 @@ using ddpm::ui::ScheduleChoice;
 
 namespace {
 
-constexpr int kWait = 120000; // ms; generous for a loaded CI machine, not a timing assertion
+using ddpm::test::kWait;
 
 // A 16 x 16 RGB test card: gradients with a bright square.
 ddpm::Image testImage()
@@ -331,12 +332,9 @@ void TestBoundPage::trainedModelIsOfferedAndBringsItsSchedule()
     // A tiny UNet trained two steps on the page's own 16 x 16 picture, with T = 30 cosine.
     QTemporaryDir dir;
     const QString run = dir.filePath(QStringLiteral("run"));
-    ddpm::TrainConfig c;
+    ddpm::TrainConfig c = ddpm::test::tinyUnetConfig(30);
     c.data = "card";
-    c.model = "unet";
-    c.preset = "tiny";
     c.schedule = "cosine";
-    c.diffusionSteps = 30;
     c.batch = 2;
     ddpm::TrainingData data;
     data.items = ddpm::imageToTensor(testImage()).unsqueeze(0).repeat({4, 1, 1, 1}).contiguous();

@@ -29,6 +29,8 @@
 #include "pages/reverse_page.h"
 #include "pages/training_page.h"
 #include "recent_files.h"
+#include "tiny_data.h"
+#include "tiny_runs.h"
 #include "ui_test_support.h"
 #include "widgets/sampling_options.h"
 #include "widgets/slider_player.h"
@@ -92,17 +94,8 @@ private Q_SLOTS:
     {
         ddpm::test::isolateSettings(QStringLiteral("test_file_menu"));
         QVERIFY(m_dir.isValid());
-        ddpm::TrainConfig c;
-        c.data = "toy:gaussians8";
-        c.model = "mlp";
-        c.preset = "tiny";
-        c.schedule = "cosine";
-        c.diffusionSteps = 20;
-        c.batch = 16;
-        ddpm::TrainingData data;
-        data.items = ddpm::loadTrainingData(c).items.narrow(0, 0, 64).contiguous();
-        data.fingerprint = "64 toy points";
-        ddpm::Trainer trainer(c, data);
+        const ddpm::TrainConfig c = ddpm::test::checkpointRunConfig();
+        ddpm::Trainer trainer(c, ddpm::test::firstItems(c, 64));
         m_run = m_dir.filePath(QStringLiteral("run"));
         const ddpm::RunDirectory run = ddpm::RunDirectory::create(m_run.toStdString(), trainer.config());
         trainer.step();

@@ -40,8 +40,18 @@ using ddpm::ui::ScheduleChoice;
 Q_DECLARE_METATYPE(ddpm::ui::ForwardMode)
 
 namespace {
+
 constexpr int kWaitMs = 30000;
+
+/// Sets page to 64 pixels (short chain walks on a busy CI machine), then mode, then t.
+void setSmall(ForwardPage& page, ForwardMode mode, int t)
+{
+    page.setResolution(64);
+    page.setMode(mode);
+    page.setT(t);
 }
+
+} // namespace
 
 #define WAIT_FRAME(page) QTRY_VERIFY_WITH_TIMEOUT(!(page).isRendering(), kWaitMs)
 
@@ -79,9 +89,7 @@ private Q_SLOTS:
     {
         QFETCH(ForwardMode, mode);
         ForwardPage page;
-        page.setResolution(64); // keeps the chain walks short on a busy CI machine
-        page.setMode(mode);
-        page.setT(100);
+        setSmall(page, mode, 100);
         WAIT_FRAME(page);
         const QImage before = page.xtImage();
         QCOMPARE(page.frame().t, 100);
@@ -102,9 +110,7 @@ private Q_SLOTS:
     {
         QFETCH(ForwardMode, mode);
         ForwardPage page;
-        page.setResolution(64); // keeps the chain walks short on a busy CI machine
-        page.setMode(mode);
-        page.setT(300);
+        setSmall(page, mode, 300);
         page.setSeed(7);
         WAIT_FRAME(page);
         const QImage first = page.xtImage();
@@ -117,9 +123,7 @@ private Q_SLOTS:
         QVERIFY(other != first);
 
         ForwardPage second; // a fresh page and worker give the same frame for the same seed
-        second.setResolution(64);
-        second.setMode(mode);
-        second.setT(300);
+        setSmall(second, mode, 300);
         second.setSeed(7);
         WAIT_FRAME(second);
         QCOMPARE(second.xtImage(), first);
@@ -170,9 +174,7 @@ private Q_SLOTS:
     {
         ForwardPage page;
         QSignalSpy ready(&page, &ForwardPage::frameReady);
-        page.setResolution(64);
-        page.setMode(ForwardMode::MarkovChain);
-        page.setT(page.schedule().steps);
+        setSmall(page, ForwardMode::MarkovChain, page.schedule().steps);
         WAIT_FRAME(page);
         QVERIFY(ready.count() >= 1);
         QVERIFY(page.frame().mode == ForwardMode::MarkovChain);
@@ -321,9 +323,7 @@ private Q_SLOTS:
         ForwardPage page;
         const int steps = page.schedule().steps;
         const int t = std::max(1, static_cast<int>(std::lround(fraction * steps)));
-        page.setResolution(64); // keeps the chain walks short on a busy CI machine
-        page.setMode(mode);
-        page.setT(t);
+        setSmall(page, mode, t);
         WAIT_FRAME(page);
         const ddpm::ui::ForwardResult& f = page.frame();
         QCOMPARE(f.t, t);
@@ -547,6 +547,12 @@ private Q_SLOTS:
         page.setResolution(32);
         page.setMode(compare ? ForwardMode::Compare : ForwardMode::ClosedForm);
         WAIT_FRAME(page);
+        // The main window shows a page in a scroll area that gives it the height it needs for
+        // its width where the window has less (page_area.h); so here, once the frame is in.
+        for (int pass = 0; pass < 3 && page.heightForWidth(page.width()) > page.height(); ++pass) {
+            page.resize(page.width(), page.heightForWidth(page.width()));
+            QCoreApplication::processEvents();
+        }
         auto* histogram = page.findChild<ddpm::ui::HistogramPlot*>();
         QVERIFY(histogram);
         QCustomPlot* plot = histogram->plot();

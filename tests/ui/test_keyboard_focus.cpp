@@ -12,6 +12,7 @@
 #include <QtTest>
 
 #include "main_window.h"
+#include "page_rows.h"
 #include "ui_test_support.h"
 #include "widgets/image_view.h"
 #include "widgets/plot.h"
@@ -51,15 +52,7 @@ class TestKeyboardFocus : public QObject {
 private Q_SLOTS:
     void initTestCase() { ddpm::test::isolateSettings(QStringLiteral("test_keyboard_focus")); }
 
-    void tabWalksEveryPage_data()
-    {
-        QTest::addColumn<int>("page");
-        QTest::newRow("schedule") << int(MainWindow::Schedule);
-        QTest::newRow("forward") << int(MainWindow::Forward);
-        QTest::newRow("bound") << int(MainWindow::Bound);
-        QTest::newRow("training") << int(MainWindow::Training);
-        QTest::newRow("reverse") << int(MainWindow::Reverse);
-    }
+    void tabWalksEveryPage_data() { ddpm::test::addPageRows(); }
 
     void tabWalksEveryPage()
     {

@@ -11,6 +11,7 @@
 
 #include "ddpm/runtime.h"
 #include "main_window.h"
+#include "page_rows.h"
 #include "pages/forward_page.h"
 #include "pages/schedule_page.h"
 #include "thread_dialog.h"
@@ -48,15 +49,7 @@ private Q_SLOTS:
         QCOMPARE(window.windowTitle(), QStringLiteral("DDPM Studio"));
     }
 
-    void switchingPages_data()
-    {
-        QTest::addColumn<int>("page");
-        QTest::newRow("schedule") << int(MainWindow::Schedule);
-        QTest::newRow("forward") << int(MainWindow::Forward);
-        QTest::newRow("bound") << int(MainWindow::Bound);
-        QTest::newRow("training") << int(MainWindow::Training);
-        QTest::newRow("reverse") << int(MainWindow::Reverse);
-    }
+    void switchingPages_data() { ddpm::test::addPageRows(); }
 
     void switchingPages()
     {

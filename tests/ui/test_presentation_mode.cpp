@@ -4,7 +4,12 @@
 // plot_style (the Bound page's) and on one whose owner does not (the Training page's loss).
 // The mode is remembered. On a 1280 x 800 screen (the offscreen platform configured so by
 // main() below) the window never grows past the screen's available width, no page needs more,
-// and the window comes back to its size after presentation mode.
+// and the window comes back to its size after presentation mode. In the window as it opens on
+// that screen, pages fit its height without scrolling: the Schedule page (lesson closed) and
+// the Training page while presenting, the Bound page with its lesson open in normal mode.
+// Presenting, the Schedule page's controls take only the height they ask for and its plots,
+// taller, are in view; its lesson, open, keeps a width it reads at; the Forward page's
+// histogram keeps its legend inside the plot, also in the least room a layout gives it.
 #include <QAction>
 #include <QApplication>
 #include <QDir>
@@ -16,14 +21,23 @@
 #include <QStackedWidget>
 #include <QtTest>
 
+#include "jobs/forward_job.h"
 #include "main_window.h"
 #include "pages/bound_page.h"
+#include "pages/forward_page.h"
+#include "pages/schedule_page.h"
 #include "pages/training_page.h"
 #include "ui_test_support.h"
+#include "widgets/histogram_plot.h"
+#include "widgets/lesson_panel.h"
 #include "widgets/plot.h"
 #include "widgets/plot_style.h"
+#include "widgets/schedule_list.h"
 #include "widgets/training_plots.h"
 
+#include <algorithm>
+
+using ddpm::ui::LessonPanel;
 using ddpm::ui::MainWindow;
 
 namespace {
@@ -42,25 +56,60 @@ QCustomPlot* lossPlot(const MainWindow& window)
 constexpr int kScreenWidth = 1280;
 constexpr int kScreenHeight = 800;
 
-/// What needs the width, for a failure message: `widget`'s visible descendants whose minimum
-/// width is over a quarter of `limit` (a row of them may add up to more), as an indented tree
-/// of "Class \"name\": width".
-QString tooWide(const QWidget* widget, int limit, int depth = 0)
+/// The height `widget` needs at `width` in a scroll area that resizes its widget, as QScrollArea
+/// takes it: its minimum height, or, where its layout has a height for width (word-wrapped
+/// labels), that height when it is more.
+int neededHeight(const QWidget* widget, int width)
+{
+    int height = std::max(widget->minimumSizeHint().height(), widget->minimumHeight());
+    if (widget->hasHeightForWidth())
+        height = std::max(height, widget->heightForWidth(width));
+    return height;
+}
+
+/// What needs the room, for a failure message: `widget`'s visible descendants that need more
+/// than a quarter of `limit` (a row or column of them may add up to more): their minimum width,
+/// or with Qt::Vertical the height they need at their width, as an indented tree of
+/// "Class \"name\": pixels".
+QString tooLarge(const QWidget* widget, int limit, Qt::Orientation orientation, int depth = 0)
 {
     QString out;
     for (const QWidget* child : widget->findChildren<QWidget*>(QString(), Qt::FindDirectChildrenOnly)) {
         if (child->isHidden() || child->isWindow())
             continue;
-        const int width = qMax(child->minimumSizeHint().width(), child->minimumWidth());
-        if (width <= limit / 4)
+        const int size = orientation == Qt::Horizontal
+                             ? std::max(child->minimumSizeHint().width(), child->minimumWidth())
+                             : neededHeight(child, child->width());
+        if (size <= limit / 4)
             continue;
         out += QStringLiteral("\n%1%2 \"%3\": %4").arg(QString(depth * 2, QLatin1Char(' ')),
                                                       QLatin1String(child->metaObject()->className()),
                                                       child->objectName())
-                   .arg(width);
-        out += tooWide(child, limit, depth + 1);
+                   .arg(size);
+        out += tooLarge(child, limit, orientation, depth + 1);
     }
     return out;
+}
+
+/// Shows `window` on the laptop's screen, as large as the screen (unless it is shown already),
+/// then sets it to present (F5) or not, every lesson panel open or closed, on `page`, once the
+/// posted font and layout events are done.
+void showOnTheLaptop(MainWindow& window, bool presenting, bool lessonsOpen, MainWindow::Page page)
+{
+    for (LessonPanel* lesson : window.findChildren<LessonPanel*>())
+        lesson->setCollapsed(!lessonsOpen);
+    if (!window.isVisible()) {
+        window.resize(kScreenWidth, kScreenHeight);
+        window.show();
+        if (!QTest::qWaitForWindowExposed(&window))
+            qWarning("the window was not exposed");
+    }
+    if (window.presentationMode() != presenting)
+        window.presentationAction()->trigger(); // as F5 does
+    window.showPage(page);
+    QCoreApplication::processEvents();
+    QTest::qWait(50);
+    QCoreApplication::processEvents();
 }
 
 } // namespace
@@ -70,6 +119,8 @@ class TestPresentationMode : public QObject {
 
 private Q_SLOTS:
     void initTestCase() { ddpm::test::isolateSettings(QStringLiteral("test_presentation_mode")); }
+    /// The next window starts in normal mode, also after a test that failed while presenting.
+    void cleanup() { QSettings().setValue(QStringLiteral("view/presentation"), false); }
 
     void scalesFontPlotsAndLinesAndBack()
     {
@@ -179,7 +230,7 @@ private Q_SLOTS:
                                     .arg(i)
                                     .arg(page->minimumSizeHint().width())
                                     .arg(room)
-                                    .arg(tooWide(page, room));
+                                    .arg(tooLarge(page, room, Qt::Horizontal));
         }
         QVERIFY2(tooWidePages.isEmpty(), qPrintable(tooWidePages));
         QVERIFY2(window.frameGeometry().width() <= available.width(),
@@ -191,6 +242,128 @@ private Q_SLOTS:
         QCoreApplication::processEvents();
         QTest::qWait(50);
         QCOMPARE(window.size(), before);
+    }
+
+    void pagesFitTheScreenHeight_data()
+    {
+        QTest::addColumn<int>("page");
+        QTest::addColumn<bool>("presenting");
+        QTest::addColumn<bool>("lessonOpen");
+        QTest::newRow("Schedule, presenting") << int(MainWindow::Schedule) << true << false;
+        QTest::newRow("Training, presenting, lesson open") << int(MainWindow::Training) << true << true;
+        QTest::newRow("Training, presenting") << int(MainWindow::Training) << true << false;
+        QTest::newRow("Bound, lesson open") << int(MainWindow::Bound) << false << true;
+    }
+
+    /// The page needs no more height than the page scroll area's viewport has, so it does not
+    /// scroll: neither the minimum height nor the height for the viewport's width of what the
+    /// scroll area holds (the page shown, and only that page) is more.
+    void pagesFitTheScreenHeight()
+    {
+        QFETCH(int, page);
+        QFETCH(bool, presenting);
+        QFETCH(bool, lessonOpen);
+        MainWindow window;
+        showOnTheLaptop(window, presenting, lessonOpen, MainWindow::Page(page));
+        auto* scroll = window.findChild<QScrollArea*>(QStringLiteral("pageScroll"));
+        QVERIFY(scroll);
+        QWidget* shown = window.findChild<QStackedWidget*>(QStringLiteral("pages"))->widget(page);
+        const int room = scroll->viewport()->height();
+        const int needed = neededHeight(scroll->widget(), scroll->viewport()->width());
+        QVERIFY2(needed <= room, qPrintable(QStringLiteral("needs %1 px of %2 (the page itself %3):%4")
+                                                .arg(needed)
+                                                .arg(room)
+                                                .arg(neededHeight(shown, scroll->viewport()->width()))
+                                                .arg(tooLarge(shown, room, Qt::Vertical))));
+        QVERIFY(!scroll->verticalScrollBar()->isVisible());
+        window.setPresentationMode(false);
+    }
+
+    /// Presenting with the lesson open (as the app starts), the Schedule page's controls (the
+    /// schedules and the View box) take the height they ask for, no more, and the plots,
+    /// taller than them, are in view whole. (Lesson closed, the page fits: above.)
+    void schedulePlotsTakeThePage()
+    {
+        MainWindow window;
+        showOnTheLaptop(window, true, true, MainWindow::Schedule);
+        const ddpm::ui::SchedulePage* page = window.schedulePage();
+        const auto* list = page->findChild<ddpm::ui::ScheduleList*>();
+        const auto* view = page->findChild<QWidget*>(QStringLiteral("scheduleView"));
+        QVERIFY(list);
+        QVERIFY(view);
+        const int controls = std::max(list->height(), view->height());
+        const int asked = std::max(list->sizeHint().height(), view->sizeHint().height());
+        QVERIFY2(controls <= asked, qPrintable(QStringLiteral("controls %1 px, asking %2 px").arg(controls).arg(asked)));
+        QVERIFY2(page->plot()->height() > controls,
+                 qPrintable(QStringLiteral("plots %1 px, controls %2 px").arg(page->plot()->height()).arg(controls)));
+        const QWidget* viewport = window.findChild<QScrollArea*>(QStringLiteral("pageScroll"))->viewport();
+        const QRect plots(page->plot()->mapTo(viewport, QPoint(0, 0)), page->plot()->size());
+        QVERIFY2(viewport->rect().contains(plots),
+                 qPrintable(QStringLiteral("plots at y %1 to %2 in a viewport %3 px high")
+                                .arg(plots.top())
+                                .arg(plots.bottom())
+                                .arg(viewport->height())));
+        window.setPresentationMode(false);
+    }
+
+    /// Presenting with the Schedule lesson open, the lesson is not squeezed beside the controls:
+    /// it gets a width it reads at (in a row of its own) and at least three lines of text; in
+    /// normal mode it is back beside them.
+    void scheduleLessonReadable()
+    {
+        MainWindow window;
+        showOnTheLaptop(window, true, true, MainWindow::Schedule);
+        const ddpm::ui::SchedulePage* page = window.schedulePage();
+        const auto* lesson = page->findChild<LessonPanel*>();
+        QVERIFY(lesson);
+        QVERIFY(!lesson->isCollapsed());
+        QVERIFY2(lesson->width() >= lesson->readableWidth(),
+                 qPrintable(QStringLiteral("lesson %1 px wide").arg(lesson->width())));
+        QVERIFY(!page->lessonBesideControls());
+        const int line = lesson->browser()->fontMetrics().lineSpacing();
+        QVERIFY2(lesson->browser()->height() >= 3 * line,
+                 qPrintable(QStringLiteral("lesson text %1 px high").arg(lesson->browser()->height())));
+        QVERIFY(page->plot()->height() > lesson->height());
+
+        showOnTheLaptop(window, false, true, MainWindow::Schedule);
+        QVERIFY(page->lessonBesideControls());
+        QVERIFY(lesson->width() >= lesson->readableWidth());
+    }
+
+    /// Presenting, "compare both" with the lesson open: the histogram's legend (four entries)
+    /// lies inside the plot, as laid out and also in the least room a layout may give it.
+    void histogramLegendInsideThePlot()
+    {
+        MainWindow window;
+        ddpm::ui::ForwardPage* page = window.forwardPage();
+        page->setMode(ddpm::ui::ForwardMode::Compare);
+        showOnTheLaptop(window, true, true, MainWindow::Forward);
+        QTRY_VERIFY_WITH_TIMEOUT(!page->isRendering(), 20000);
+        QCoreApplication::processEvents();
+        QCustomPlot* histogram = page->findChild<ddpm::ui::HistogramPlot*>()->plot();
+        QCOMPARE(histogram->legend->itemCount(), 4);
+        const auto legendInside = [histogram](const char* when) {
+            histogram->replot(); // lays the plot out at its size now
+            const QRect legend = histogram->legend->outerRect();
+            const bool inside = legend.bottom() < histogram->height()
+                                && legend.height() >= histogram->legend->minimumOuterSizeHint().height();
+            if (!inside)
+                qWarning("%s: legend %d px high, bottom at %d px, in a plot %d px high", when, legend.height(),
+                         legend.bottom(), histogram->height());
+            return inside;
+        };
+        QVERIFY(legendInside("as laid out"));
+        // The least room a layout may give it, as a layout takes it (a minimum size set, else
+        // the minimum size hint): its least width, where the legend takes one entry a row,
+        // and at that width its least height.
+        const QWidget* widget = histogram; // QCustomPlot hides minimumSizeHint()
+        histogram->resize(widget->minimumWidth() > 0 ? widget->minimumWidth() : widget->minimumSizeHint().width(),
+                          histogram->height());
+        histogram->replot(); // the legend wraps to the new width, the plot lays itself out again
+        const int least = widget->minimumHeight() > 0 ? widget->minimumHeight() : widget->minimumSizeHint().height();
+        histogram->resize(histogram->width(), least);
+        QVERIFY(legendInside("at its least size"));
+        window.setPresentationMode(false);
     }
 };
 

@@ -21,6 +21,7 @@
 #include "jobs/demo_job.h"
 #include "pages/reverse_page.h"
 #include "schedule_choice.h"
+#include "toy_chain.h"
 #include "ui_test_support.h"
 #include "widgets/chain_scrubber.h"
 #include "widgets/demo_view.h"
@@ -32,7 +33,7 @@ using ddpm::ui::ReversePage;
 
 namespace {
 
-constexpr int kWait = 120000; // ms; generous for a loaded CI machine, not a timing assertion
+using ddpm::test::kWait;
 
 /// The 12 x 12 gray picture with a bright band over rows 4 i .. 4 i + 3: far apart enough that
 /// x_t at half the chain still tells the oracle which image it came from.
@@ -148,12 +149,7 @@ private Q_SLOTS:
         ReversePage page;
         page.resize(1300, 850);
         page.show();
-        QVERIFY(page.options()->setModelSpec(QStringLiteral("oracle:toy:gaussians8")));
-        page.options()->setSampler(QStringLiteral("ddim"));
-        page.options()->setSpacing(QStringLiteral("20"));
-        page.options()->setEta(0.0);
-        page.options()->setSeed(1);
-        page.options()->setBatch(64);
+        QVERIFY(ddpm::test::chooseToyChain(page));
         page.setComparison(ddpm::ui::Comparison::Sampler);
         QVERIFY(demoAndWait(page, DemoKind::SideBySide));
         const ddpm::ui::DemoResult& r = page.demoView()->result();

@@ -21,6 +21,7 @@
 #include "ddpm/image.h"
 #include "jobs/sampling_job.h"
 #include "pages/reverse_page.h"
+#include "toy_chain.h"
 #include "ui_test_support.h"
 #include "widgets/chain_plots.h"
 #include "widgets/chain_scrubber.h"
@@ -31,18 +32,7 @@ using ddpm::ui::ReversePage;
 
 namespace {
 
-constexpr int kWait = 120000; // ms; generous for a loaded CI machine, not a timing assertion
-
-/// The gaussians8 oracle, DDIM on 20 of 1000 steps, 64 particles, seed 1.
-void toySettings(ReversePage& page)
-{
-    QVERIFY(page.options()->setModelSpec(QStringLiteral("oracle:toy:gaussians8")));
-    page.options()->setSampler(QStringLiteral("ddim"));
-    page.options()->setSpacing(QStringLiteral("20"));
-    page.options()->setEta(0.0);
-    page.options()->setSeed(1);
-    page.options()->setBatch(64);
-}
+using ddpm::test::kWait;
 
 bool runAndWait(ReversePage& page)
 {
@@ -86,7 +76,7 @@ private Q_SLOTS:
         ReversePage page;
         page.resize(1300, 850);
         page.show();
-        toySettings(page);
+        QVERIFY(ddpm::test::chooseToyChain(page));
         QVERIFY(!page.hasChain());
         QVERIFY(!button(page, "exportStrip")->isEnabled());
         QVERIFY(runAndWait(page));
@@ -310,7 +300,7 @@ private Q_SLOTS:
     void errorsKeepTheState()
     {
         ReversePage page;
-        toySettings(page);
+        QVERIFY(ddpm::test::chooseToyChain(page));
         QVERIFY(runAndWait(page));
         const int frames = page.frameCount();
         const ddpm::ui::SamplingSettings before = page.options()->settings();

@@ -19,6 +19,7 @@
 #include <memory>
 
 #include "pages/training_page.h"
+#include "tiny_runs.h"
 #include "ui_test_support.h"
 #include "widgets/plot.h"
 #include "widgets/sample_preview.h"
@@ -31,15 +32,12 @@ using State = ddpm::ui::TrainingWorker::State;
 
 namespace {
 
-constexpr int kWait = 120000; // ms; generous for a loaded CI machine, not a timing assertion
+using ddpm::test::kWait;
 
 TrainingSettings toySettings(const QString& runDir)
 {
     TrainingSettings s;
-    s.config.data = "toy:gaussians8";
-    s.config.model = "mlp";
-    s.config.preset = "tiny";
-    s.config.diffusionSteps = 50;
+    s.config = ddpm::test::tinyMlpConfig(50);
     s.config.steps = 100000;
     s.config.sampleEvery = 20;
     s.runDir = runDir;

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "ddpm/run_lock.h"
+#include "tiny_runs.h"
 #include "ui_test_support.h"
 #include "workers/training_worker.h"
 
@@ -22,19 +23,12 @@ using ddpm::ui::TrainingWorker;
 
 namespace {
 
-constexpr int kWait = 120000; // ms; generous for a loaded CI machine, not a timing assertion
+using ddpm::test::kWait;
 
 TrainingSettings tinySettings(const QString& runDir, long long steps = 100000)
 {
     TrainingSettings s;
-    s.config.data = "toy:gaussians8";
-    s.config.model = "mlp";
-    s.config.preset = "tiny";
-    s.config.diffusionSteps = 50;
-    s.config.steps = steps;
-    s.config.batch = 64;
-    s.config.sampleEvery = 0;
-    s.config.seed = 3;
+    s.config = ddpm::test::workerRunConfig(steps);
     s.runDir = runDir;
     return s;
 }

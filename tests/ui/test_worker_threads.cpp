@@ -26,6 +26,7 @@
 #include "main_window.h"
 #include "thread_dialog.h"
 #include "pages/training_page.h"
+#include "tiny_runs.h"
 #include "ui_test_support.h"
 #include "widgets/training_options.h"
 #include "workers/sampling_worker.h"
@@ -45,19 +46,12 @@ using State = TrainingWorker::State;
 
 namespace {
 
-constexpr int kWait = 120000; // ms; generous for a loaded CI machine, not a timing assertion
+using ddpm::test::kWait;
 
 TrainingSettings toySettings(const QString& runDir)
 {
     TrainingSettings s;
-    s.config.data = "toy:gaussians8";
-    s.config.model = "mlp";
-    s.config.preset = "tiny";
-    s.config.diffusionSteps = 50;
-    s.config.steps = 1000000;
-    s.config.batch = 64;
-    s.config.sampleEvery = 0;
-    s.config.seed = 3;
+    s.config = ddpm::test::workerRunConfig(1000000);
     s.runDir = runDir;
     return s;
 }

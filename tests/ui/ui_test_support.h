@@ -1,5 +1,6 @@
-// Shared set-up for the GUI tests: settings kept apart from the user's, and closing the
-// message boxes a page opened (pages open them with open(), never exec()).
+// Shared set-up for the GUI tests: settings kept apart from the user's, closing the message
+// boxes a page opened (pages open them with open(), never exec()), and how long to wait for
+// a worker.
 #pragma once
 
 #include <QCoreApplication>
@@ -11,6 +12,10 @@
 #include <QWidget>
 
 namespace ddpm::test {
+
+/// How long a GUI test waits for a worker's result, in ms: generous for a loaded CI machine,
+/// not a timing assertion.
+constexpr int kWait = 120000;
 
 /// Call from initTestCase(): QSettings() and QStandardPaths then point at test locations
 /// under this application name, and start empty.

@@ -254,7 +254,9 @@ QWidget* ReversePage::buildControls()
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     scroll->setMinimumWidth(300);
     scroll->setMaximumWidth(490);
-    scaleWidthWithFont(scroll); // wider in presentation mode
+    // Wider in presentation mode, not clipped; its minimum stays, as the column scrolls, so the
+    // page still fits a 1280-pixel screen (as the Training page's column does).
+    scaleWidthWithFont(scroll, ScaledLimits::MaximumOnly);
     return scroll;
 }
 

@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -16,6 +17,8 @@
 #include "widgets/lesson_panel.h"
 #include "widgets/message_text.h"
 #include "widgets/schedule_list.h"
+
+#include <algorithm>
 
 namespace ddpm::ui {
 
@@ -51,15 +54,18 @@ SchedulePage::SchedulePage(QWidget* parent)
     connect(m_list, &ScheduleList::changed, this, &SchedulePage::onSchedulesChanged);
     connect(m_list, &ScheduleList::useRequested, this, &SchedulePage::useSchedule);
 
-    // The lesson sits beside the schedules and the view options, not above them: the plots
-    // need every line of the page's height.
-    auto* top = new QHBoxLayout;
-    top->addWidget(m_list, 0);
-    top->addWidget(buildViewBox(), 0);
-    top->addWidget(new LessonPanel(QStringLiteral("schedule"), this), 1);
-    auto* layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addWidget(m_plots, 1);
+    // The controls take the height they need; the plots take the rest. The lesson sits beside
+    // the controls where the page is wide enough for it to be read there (placeLesson), so the
+    // plots keep every line of the page's height, and under them where it is not.
+    m_viewBox = buildViewBox();
+    m_lesson = new LessonPanel(QStringLiteral("schedule"), this);
+    m_controls = new QHBoxLayout;
+    m_controls->addWidget(m_list, 0);
+    m_controls->addWidget(m_viewBox, 0);
+    m_layout = new QVBoxLayout(this);
+    m_layout->addLayout(m_controls);
+    m_layout->addWidget(m_plots, 1);
+    placeLesson();
 
     QList<ScheduleChoice> defaults(2);
     defaults[1].name = QStringLiteral("cosine");
@@ -68,10 +74,45 @@ SchedulePage::SchedulePage(QWidget* parent)
 
 SchedulePage::~SchedulePage() = default;
 
+bool SchedulePage::lessonBesideControls() const
+{
+    return m_controls->indexOf(m_lesson) >= 0;
+}
+
+void SchedulePage::placeLesson()
+{
+    // Beside the controls when they keep the width they ask for and the lesson still gets a
+    // width it can be read at; otherwise in a row of its own under them.
+    const QMargins margins = m_layout->contentsMargins();
+    const int room = width() - margins.left() - margins.right();
+    const int spacing = std::max(0, m_controls->spacing());
+    const int controls = m_list->sizeHint().width() + spacing + m_viewBox->sizeHint().width();
+    const bool beside = room >= controls + spacing + m_lesson->readableWidth();
+    const bool placed = lessonBesideControls() || m_layout->indexOf(m_lesson) >= 0;
+    if (placed && beside == lessonBesideControls())
+        return;
+    m_controls->removeWidget(m_lesson);
+    m_layout->removeWidget(m_lesson);
+    if (beside)
+        m_controls->addWidget(m_lesson, 1);
+    else
+        m_layout->insertWidget(1, m_lesson); // between the controls and the plots
+}
+
+bool SchedulePage::event(QEvent* event)
+{
+    // A new width, or new size hints of the controls (presentation mode's font, another
+    // schedule row), may move the lesson.
+    if (event->type() == QEvent::Resize || event->type() == QEvent::LayoutRequest)
+        placeLesson();
+    return QWidget::event(event);
+}
+
 QWidget* SchedulePage::buildViewBox()
 {
     // View: which quantities, x as t or t/T, linear or log y, export.
     auto* viewBox = new QGroupBox(tr("View"), this);
+    viewBox->setObjectName(QStringLiteral("scheduleView"));
     auto* form = new QFormLayout(viewBox);
     m_viewCombo = new QComboBox(viewBox);
     m_viewCombo->addItem(tr("All quantities (grid)"));

@@ -1,9 +1,11 @@
 // Schedule page: several schedules overlaid: beta_t, alpha_bar_t, sqrt terms, log-SNR(t).
 //
 // Composes a ScheduleList (the schedules to compare, widgets/schedule_list.h), a View box
-// (which quantities, t or t/T, linear or log y, export) and SchedulePlots (the plots and the
-// hover readout, widgets/schedule_plots.h). This file keeps the page's API, the export as
-// PNG, PDF and CSV, error reporting and the settings.
+// (which quantities, t or t/T, linear or log y, export), the lesson panel (beside those two
+// where the page is wide enough for it to be read there, else under them) and SchedulePlots
+// (the plots and the hover readout, widgets/schedule_plots.h), which take the height the
+// controls leave. This file keeps the page's API, the export as PNG, PDF and CSV, error
+// reporting and the settings.
 #pragma once
 
 #include <QList>
@@ -17,12 +19,16 @@
 
 class QCheckBox;
 class QComboBox;
+class QHBoxLayout;
+class QVBoxLayout;
 class QCPGraph;
 class QCustomPlot;
 class QSettings;
 class QTableWidget;
 
 namespace ddpm::ui {
+
+class LessonPanel;
 
 class SchedulePage : public QWidget {
     Q_OBJECT
@@ -70,6 +76,10 @@ public:
     /// The readout table: one row per schedule; columns schedule, t, then the plotted quantities.
     QTableWidget* readout() const { return m_plots->readout(); }
 
+    /// Whether the lesson panel sits beside the schedules and the View box (a wide page) or in
+    /// a row of its own under them (a narrow one, presentation mode's font).
+    bool lessonBesideControls() const;
+
     /// The line exported figures carry: every schedule with its T, and the axes.
     QString figureCaption() const;
     /// Writes the plot as PNG or PDF by suffix, without the hover line and tracers and with
@@ -94,8 +104,13 @@ Q_SIGNALS:
     /// Chosen in "Use on every page": the user wants every page to use this schedule.
     void useSchedule(const ddpm::ui::ScheduleChoice& choice);
 
+protected:
+    bool event(QEvent* event) override;
+
 private:
     QWidget* buildViewBox();
+    /// Puts the lesson beside the controls or under them, by the page's width (see the constructor).
+    void placeLesson();
     void updateLogYCheck();
     void reportError(const QString& message);
     void onSchedulesChanged();
@@ -103,6 +118,10 @@ private:
 
     ScheduleList* m_list = nullptr;
     SchedulePlots* m_plots = nullptr;
+    QWidget* m_viewBox = nullptr;
+    LessonPanel* m_lesson = nullptr;
+    QHBoxLayout* m_controls = nullptr; ///< the schedules and the View box, and the lesson where it fits
+    QVBoxLayout* m_layout = nullptr;
     QComboBox* m_viewCombo = nullptr;
     QCheckBox* m_logYCheck = nullptr;
     QCheckBox* m_normalisedCheck = nullptr;

@@ -6,6 +6,7 @@
 
 #include "widgets/plot.h"
 #include "widgets/plot_style.h"
+#include "widgets/wrapping_title.h"
 
 namespace ddpm::ui {
 
@@ -47,7 +48,7 @@ QCustomPlot* ChainPlots::makePlot(const QString& title, const QString& yLabel)
     auto* plot = new QCustomPlot(this);
     plot->setMinimumSize(180, 120);
     plot->plotLayout()->insertRow(0);
-    auto* heading = new QCPTextElement(plot, title);
+    auto* heading = new WrappingTitle(plot, title, plot->font()); // wraps in a narrow column
     plot->plotLayout()->addElement(0, 0, heading);
     plot->xAxis->setLabel(tr("t"));
     plot->xAxis->setRangeReversed(true); // the chain runs from T down to 0

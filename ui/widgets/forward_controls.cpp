@@ -26,6 +26,13 @@ namespace {
 
 constexpr int kDefaultResolution = 128;
 
+/// The gap between two groups of a row: 12 px where the row has room, less where it has not
+/// (presentation mode's font), so a gap never sets the page's minimum width.
+void addGroupGap(QHBoxLayout* row)
+{
+    row->addSpacerItem(new QSpacerItem(12, 0, QSizePolicy::Maximum, QSizePolicy::Minimum));
+}
+
 } // namespace
 
 QList<int> ForwardControls::resolutions()
@@ -52,7 +59,7 @@ ForwardControls::ForwardControls(QWidget* parent)
     row1->addWidget(m_openButton);
     row1->addWidget(m_imageInfo, 1);
     row1->addWidget(m_selector);
-    row1->addSpacing(12);
+    addGroupGap(row1);
     row1->addWidget(m_exportButton);
 
     // Resolution, seed, mode.
@@ -89,11 +96,11 @@ ForwardControls::ForwardControls(QWidget* parent)
     auto* row2 = new QHBoxLayout;
     row2->addWidget(new QLabel(tr("Resolution"), this));
     row2->addWidget(m_resolution);
-    row2->addSpacing(12);
+    addGroupGap(row2);
     row2->addWidget(new QLabel(tr("Seed"), this));
     row2->addWidget(m_seed);
     row2->addWidget(newSeed);
-    row2->addSpacing(12);
+    addGroupGap(row2);
     row2->addWidget(m_closedForm);
     row2->addWidget(m_chain);
     row2->addWidget(m_compare);
@@ -117,7 +124,7 @@ ForwardControls::ForwardControls(QWidget* parent)
     row3->addWidget(m_slider, 1);
     row3->addWidget(m_tSpin);
     row3->addWidget(m_player);
-    row3->addSpacing(12);
+    addGroupGap(row3);
     row3->addWidget(m_scheduleReadout);
 
     auto* layout = new QVBoxLayout(this);

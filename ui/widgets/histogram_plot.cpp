@@ -10,6 +10,13 @@
 
 namespace ddpm::ui {
 
+namespace {
+
+/// The least height of the plot's data area, in pixels; the axes and the legend come on top.
+constexpr int kMinDataHeight = 120;
+
+} // namespace
+
 HistogramPlot::HistogramPlot(QWidget* parent)
     : QWidget(parent)
     , m_plot(new QCustomPlot(this))
@@ -17,7 +24,12 @@ HistogramPlot::HistogramPlot(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_plot);
-    m_plot->setMinimumSize(290, 200); // two legend entries a row fit
+    m_plot->setMinimumWidth(290); // two legend entries a row fit
+    // No minimum height in pixels: the plot's own, which its layout works out from a data area
+    // of kMinDataHeight, the axes' labels and the legend rows in their font (plot_style passes
+    // it on after every layout), so the legend is never cut: presentation mode's font, four
+    // entries in one column.
+    m_plot->axisRect()->setMinimumSize(50, kMinDataHeight);
 
     m_bars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
     m_bars->setName(tr("pixels of xₜ"));

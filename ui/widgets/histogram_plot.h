@@ -1,7 +1,9 @@
 // HistogramPlot: a density histogram (bars) with the density theory predicts for each bin
 // and the N(0, 1) curve overlaid; used for the pixel values of x_t. Optionally a second
 // measured density (a step line) to compare two samplings of x_t against the same theory.
-// The legend sits under the plot, in the application font; the chain's line is drawn last.
+// The legend sits under the plot, in the application font, and always inside it: the plot's
+// minimum height is what its axes and legend need over a small data area; the chain's line is
+// drawn last.
 #pragma once
 
 #include <QVector>

@@ -141,6 +141,12 @@ QSize LessonPanel::minimumSizeHint() const
     return {0, QFrame::minimumSizeHint().height()};
 }
 
+int LessonPanel::readableWidth() const
+{
+    const QMargins margins = contentsMargins() + layout()->contentsMargins();
+    return kReadableColumns * fontMetrics().averageCharWidth() + margins.left() + margins.right();
+}
+
 QString LessonPanel::plainText() const
 {
     return m_browser->toPlainText();

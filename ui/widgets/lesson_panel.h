@@ -44,6 +44,11 @@ public:
     QToolButton* toggleButton() const { return m_toggle; }
     /// No width of its own: a narrow page squeezes the panel rather than growing for it.
     QSize minimumSizeHint() const override;
+    /// The narrowest width its text still reads well at (about kReadableColumns characters of
+    /// its font, so it grows with presentation mode's): a page that cannot give the panel this
+    /// much beside other widgets should put it in a row of its own.
+    int readableWidth() const;
+    static constexpr int kReadableColumns = 32;
     QLabel* titleLabel() const { return m_titleLabel; }
     QTextBrowser* browser() const { return m_browser; }
 

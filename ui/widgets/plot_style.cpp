@@ -323,8 +323,8 @@ void followDevicePixelRatio(QCustomPlot* plot)
         plot->setBufferDevicePixelRatio(ratio);
 }
 
-/// Restyles one plot when the application font changes, scales its lines before each replot
-/// and fits its ticks after each layout.
+/// Restyles one plot when the application font changes, scales its lines before each replot,
+/// and after each layout fits its ticks and passes a new minimum height on.
 class StyleFollower : public QObject {
 public:
     explicit StyleFollower(QCustomPlot* plot)
@@ -337,7 +337,25 @@ public:
             applyPaletteColours(plot);
             scaleLines(plot);
         });
-        connect(plot, &QCustomPlot::afterLayout, this, [plot] { fitTicksAfterLayout(plot); });
+        connect(plot, &QCustomPlot::afterLayout, this, [this, plot] {
+            fitTicksAfterLayout(plot);
+            passMinimumHeightOn(plot);
+        });
+    }
+
+    /// QCustomPlot's size hints are its own layout's minimum (titles, axes and legend in their
+    /// fonts), which it works out as it lays itself out, but it never tells the widget layout
+    /// around it that they changed: that layout kept the old ones, and squeezed the plot below
+    /// what a new font, a title wrapped to more lines or more legend rows need. Only the height
+    /// is passed on: it follows from the width the layout gives, never the other way round,
+    /// so this settles after one more layout.
+    void passMinimumHeightOn(QCustomPlot* plot)
+    {
+        const int height = static_cast<const QWidget*>(plot)->minimumSizeHint().height(); // protected in QCustomPlot
+        if (height != m_minimumHeight) {
+            m_minimumHeight = height;
+            plot->updateGeometry();
+        }
     }
 
     bool eventFilter(QObject* watched, QEvent* event) override
@@ -359,6 +377,9 @@ public:
         }
         return QObject::eventFilter(watched, event);
     }
+
+private:
+    int m_minimumHeight = -1; ///< the plot's minimum height at its last layout
 };
 
 /// Styles every plot the application polishes (shows for the first time).

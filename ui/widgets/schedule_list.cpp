@@ -209,7 +209,8 @@ void ScheduleList::fixTabOrder()
         for (QWidget* w : row.widget->findChildren<QWidget*>()) {
             const QWidget* parent = w->parentWidget();
             const bool inner = qobject_cast<const QAbstractSpinBox*>(parent) || qobject_cast<const QComboBox*>(parent);
-            if ((w->focusPolicy() & Qt::TabFocus) && !inner)
+            // A combo box's popup list is a window of its own: not in the tab chain.
+            if ((w->focusPolicy() & Qt::TabFocus) && !inner && w->window() == window())
                 group << w;
         }
     }
