@@ -28,6 +28,18 @@ class TestMainWindow : public QObject {
 private Q_SLOTS:
     void initTestCase() { ddpm::test::isolateSettings(QStringLiteral("test_main_window")); }
 
+    void exportsSayWhereTheyWent()
+    {
+        // Every page's export goes through widgets/export: a success names the file in the
+        // status bar (the Demonstrations figures used to save without a word).
+        MainWindow window;
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("schedules.csv"));
+        QVERIFY(window.schedulePage()->exportCsv(path));
+        QVERIFY(QFileInfo::exists(path));
+        QCOMPARE(window.statusBar()->currentMessage(), QStringLiteral("Saved %1").arg(QDir::toNativeSeparators(path)));
+    }
+
     void fivePagesWithTitles()
     {
         MainWindow window;

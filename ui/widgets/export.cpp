@@ -1,10 +1,12 @@
 #include "widgets/export.h"
 
 #include <QBuffer>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QApplication>
 #include <QImage>
+#include <QMainWindow>
 #include <QMessageBox>
 #include <QPageLayout>
 #include <QPageSize>
@@ -13,6 +15,7 @@
 #include <QPixmap>
 #include <QRegularExpression>
 #include <QSettings>
+#include <QStatusBar>
 
 #include "ddpm/atomic_file.h"
 #include "ddpm/error.h"
@@ -25,10 +28,17 @@ namespace {
 
 const QString kLastFolderKey = QStringLiteral("export/folder");
 
+/// Milliseconds the status bar shows where an export went.
+constexpr int kSavedMessageMs = 6000;
+
 bool writeBytes(QWidget* parent, const QString& path, const QByteArray& bytes)
 {
     try {
         ddpm::writeFileAtomic(path.toStdString(), bytes.toStdString());
+        // Success is said where the user looks next, the status bar (a failure gets a dialog).
+        if (auto* window = parent ? qobject_cast<QMainWindow*>(parent->window()) : nullptr)
+            window->statusBar()->showMessage(QObject::tr("Saved %1").arg(QDir::toNativeSeparators(path)),
+                                             kSavedMessageMs);
         return true;
     } catch (const ddpm::Error& e) {
         QMessageBox::warning(parent, QObject::tr("Could not save"), messageText(QString::fromStdString(e.what())));

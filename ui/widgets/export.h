@@ -1,5 +1,6 @@
 // Saving what a page shows: a file dialog that remembers its folder, plots as PNG or PDF,
-// and text (CSV) written atomically. Failures are shown to the user in a dialog.
+// and text (CSV) written atomically. Failures are shown to the user in a dialog; success, in
+// the status bar of the main window the parent is in ("Saved PATH").
 #pragma once
 
 #include <QString>
