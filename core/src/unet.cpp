@@ -11,6 +11,8 @@
 
 #include "ddpm/error.h"
 #include "ddpm/time_embedding.h"
+#include "group_norm_silu.h"
+#include "parallel_bmm.h"
 
 namespace ddpm {
 
@@ -99,11 +101,14 @@ void zeroInit(nn::Conv2d& conv)
     conv->bias.zero_();
 }
 
-/// GroupNorm in float32 whatever the input (improved DDPM's GroupNorm32): under bf16 autocast
-/// the convolutions hand it bfloat16, which torch 1.13's GroupNorm cannot mix with its weights.
-at::Tensor normalize(nn::GroupNorm& norm, const at::Tensor& x)
+/// GroupNorm, then SiLU when `silu`, in at least float32 (improved DDPM's GroupNorm32): under
+/// bf16 autocast the convolutions hand it bfloat16, which torch 1.13's GroupNorm cannot mix
+/// with its weights. Channels-last input takes the fused kernel.
+at::Tensor normalize(nn::GroupNorm& norm, const at::Tensor& x, bool silu)
 {
-    return norm->forward(x.scalar_type() == at::kFloat ? x : x.to(at::kFloat));
+    const nn::GroupNormOptions& o = norm->options;
+    const bool reduced = x.scalar_type() == at::kBFloat16 || x.scalar_type() == at::kHalf;
+    return groupNormSiLU(reduced ? x.to(at::kFloat) : x, o.num_groups(), norm->weight, norm->bias, o.eps(), silu);
 }
 
 /// A block that may use the time embedding: forward(x, emb) with emb [B, embDim].
@@ -151,9 +156,9 @@ public:
 
     at::Tensor forward(const at::Tensor& x, const at::Tensor& emb) override
     {
-        at::Tensor h = m_inConv->forward(at::silu(normalize(m_inNorm, x)));
+        at::Tensor h = m_inConv->forward(normalize(m_inNorm, x, true));
         h = h + m_embProj->forward(at::silu(emb)).unsqueeze(-1).unsqueeze(-1);
-        h = at::silu(normalize(m_outNorm, h));
+        h = normalize(m_outNorm, h, true);
         if (m_dropoutRate > 0) h = m_dropout->forward(h); // skipped at p = 0: no mask to draw or apply
         h = m_outConv->forward(h);
         return (m_skip ? m_skip->forward(x) : x) + h;
@@ -188,15 +193,16 @@ public:
         const int64_t b = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
         const int64_t d = c / m_heads;
         // [B * heads, 3 d, N]: per head, d channels each of q, k and v over N = H W positions.
-        const at::Tensor qkv = m_qkv->forward(normalize(m_norm, x)).reshape({b * m_heads, 3 * d, h * w});
+        const at::Tensor qkv = m_qkv->forward(normalize(m_norm, x, false)).reshape({b * m_heads, 3 * d, h * w});
         const std::vector<at::Tensor> parts = qkv.chunk(3, 1);
         const at::Tensor& q = parts[0];
         const at::Tensor& k = parts[1];
         const at::Tensor& v = parts[2];
         // weights[n, i, j]: how much query position i attends to key position j.
-        const at::Tensor weights = at::softmax(at::bmm(q.transpose(1, 2), k) / std::sqrt(static_cast<double>(d)), -1);
-        const at::Tensor out = at::bmm(v, weights.transpose(1, 2)).reshape({b, c, h, w});
-        return x + m_proj->forward(out);
+        const at::Tensor weights = at::softmax(parallelBmm(q.transpose(1, 2), k) / std::sqrt(static_cast<double>(d)), -1);
+        const at::Tensor out = parallelBmm(v, weights.transpose(1, 2)).reshape({b, c, h, w});
+        // Back in the input's layout (channels-last on the CPU) for the projection and the sum.
+        return x + m_proj->forward(out.contiguous(x.suggest_memory_format()));
     }
 
 private:
@@ -335,9 +341,17 @@ at::Tensor UNetImpl::forward(const at::Tensor& x, const at::Tensor& t)
 
     // [B, E], or [1, E] for one t over the batch (the blocks add it by broadcasting).
     const at::Tensor emb =
-        m_timeOut->forward(at::silu(m_timeIn->forward(timestepEmbedding(distinctTimesteps(t), c.baseChannels))));
+        m_timeOut->forward(at::silu(m_timeIn->forward(
+            timestepEmbedding(distinctTimesteps(t), c.baseChannels).to(m_timeIn->weight.scalar_type()))));
 
-    at::Tensor h = m_inConv->forward(x);
+    // On the CPU the activations are channels-last (NHWC) from the first convolution on: oneDNN
+    // then convolves them without reordering each input and output to its blocked layout
+    // (1.7x faster for a 32-channel 28x28 layer, forward and backward), and the fused GroupNorm
+    // reads that layout. empty_like gives channels-last strides even to one channel, where
+    // .contiguous(ChannelsLast) would keep NCHW's and the first convolution would stay NCHW.
+    const bool channelsLast = x.is_cpu() && x.scalar_type() == at::kFloat;
+    at::Tensor h = m_inConv->forward(
+        channelsLast ? at::empty_like(x, at::MemoryFormat::ChannelsLast).copy_(x) : x);
     std::vector<at::Tensor> skips{h};
     for (const auto& entry : *m_down) {
         h = runBlock(entry, h, emb);
@@ -349,7 +363,7 @@ at::Tensor UNetImpl::forward(const at::Tensor& x, const at::Tensor& t)
         h = runBlock(entry, at::cat({h, skips.back()}, 1), emb);
         skips.pop_back();
     }
-    return m_outConv->forward(at::silu(normalize(m_outNorm, h)));
+    return m_outConv->forward(normalize(m_outNorm, h, true)).contiguous();
 }
 
 } // namespace ddpm

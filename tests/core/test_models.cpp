@@ -1,8 +1,10 @@
-// Tests of the networks: the sinusoidal time embedding, the UNet (shapes, zero-initialised
-// output and hence the zero model's bound, dependence on t, parameter count, validation), the
-// 2-D MLP and the DenoiseModel adapter.
+// Tests of the networks: the sinusoidal time embedding, the fused GroupNorm + SiLU, the UNet
+// (shapes, zero-initialised output and hence the zero model's bound, dependence on t, parameter
+// count, validation, its channels-last CPU path against float64), the 2-D MLP and the
+// DenoiseModel adapter.
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <cstdint>
@@ -23,6 +25,8 @@
 #include "ddpm/schedule.h"
 #include "ddpm/time_embedding.h"
 #include "ddpm/unet.h"
+#include "group_norm_silu.h"
+#include "parallel_bmm.h"
 
 Q_DECLARE_METATYPE(ddpm::UNetConfig)
 Q_DECLARE_METATYPE(ddpm::MLPConfig)
@@ -110,6 +114,12 @@ private Q_SLOTS:
     void timeEmbeddingDistinctForDistinctT();
     void timeEmbeddingRejectsBadInput();
 
+    void fusedGroupNormMatchesFloat64_data();
+    void fusedGroupNormMatchesFloat64();
+    void fusedGroupNormIsThreadCountInvariant();
+    void parallelBmmEqualsBmm();
+    void unetChannelsLastMatchesFloat64();
+
     void unetOutputShape_data();
     void unetOutputShape();
     void unetStartsAtZero();
@@ -172,6 +182,168 @@ void TestModels::timeEmbeddingRejectsBadInput()
     QVERIFY_EXCEPTION_THROWN(ddpm::timestepEmbedding(t, 2), ddpm::Error);
     QVERIFY_EXCEPTION_THROWN(ddpm::timestepEmbedding(at::ones({2}, at::kFloat), 8), ddpm::Error);
     QVERIFY_EXCEPTION_THROWN(ddpm::timestepEmbedding(at::ones({2, 1}, at::kLong), 8), ddpm::Error);
+}
+
+namespace {
+
+/// max |a - b| over max |b|, in float64.
+double relativeError(const at::Tensor& a, const at::Tensor& b)
+{
+    const at::Tensor b64 = b.to(at::kDouble);
+    return (a.to(at::kDouble) - b64).abs().max().item<double>() / std::max(b64.abs().max().item<double>(), 1e-30);
+}
+
+} // namespace
+
+// The fused kernel (channels-last float32) against torch's own GroupNorm and SiLU in float64,
+// forward and all three gradients, for 1, 2 and 3 channels a group (the UNet's GroupNorm(32)
+// over 32, 64 and 96 channels), data far from zero and single pixels.
+void TestModels::fusedGroupNormMatchesFloat64_data()
+{
+    QTest::addColumn<std::vector<std::int64_t>>("shape");
+    QTest::addColumn<int>("groups");
+    QTest::addColumn<bool>("silu");
+    QTest::addColumn<double>("offset");
+    QTest::addColumn<double>("tolerance");
+    QTest::newRow("1 channel a group") << std::vector<std::int64_t>{3, 32, 5, 7} << 32 << true << 0.0 << 1e-5;
+    QTest::newRow("2 channels a group") << std::vector<std::int64_t>{2, 64, 4, 4} << 32 << true << 0.0 << 1e-5;
+    QTest::newRow("3 a group, no SiLU") << std::vector<std::int64_t>{2, 96, 3, 5} << 32 << false << 0.0 << 1e-5;
+    QTest::newRow("mean 1000 std 2") << std::vector<std::int64_t>{2, 12, 6, 6} << 4 << true << 1000.0 << 2e-4;
+    QTest::newRow("one pixel") << std::vector<std::int64_t>{4, 8, 1, 1} << 2 << true << 0.0 << 1e-5;
+}
+
+void TestModels::fusedGroupNormMatchesFloat64()
+{
+    QFETCH(std::vector<std::int64_t>, shape);
+    QFETCH(int, groups);
+    QFETCH(bool, silu);
+    QFETCH(double, offset);
+    QFETCH(double, tolerance);
+    const std::int64_t c = shape[1];
+    ddpm::Rng rng(31);
+    const at::Tensor x = rng.normal(shape) * 2 + offset;
+    const at::Tensor gamma = rng.normal({c}) * 0.5 + 1;
+    const at::Tensor beta = rng.normal({c});
+    const at::Tensor upstream = rng.normal(shape);
+
+    at::Tensor xr = x.to(at::kDouble).requires_grad_(true);
+    at::Tensor gr = gamma.to(at::kDouble).requires_grad_(true);
+    at::Tensor br = beta.to(at::kDouble).requires_grad_(true);
+    at::Tensor yr = at::group_norm(xr, groups, gr, br, 1e-5);
+    if (silu) yr = at::silu(yr);
+    (yr * upstream.to(at::kDouble)).sum().backward();
+
+    at::Tensor xf = x.contiguous(at::MemoryFormat::ChannelsLast).requires_grad_(true);
+    at::Tensor gf = gamma.clone().requires_grad_(true);
+    at::Tensor bf = beta.clone().requires_grad_(true);
+    QVERIFY(ddpm::groupNormSiLUIsFused(xf));
+    const at::Tensor yf = ddpm::groupNormSiLU(xf, groups, gf, bf, 1e-5, silu);
+    QVERIFY(yf.is_contiguous(at::MemoryFormat::ChannelsLast));
+    (yf * upstream).sum().backward();
+
+    const std::pair<const char*, double> errors[] = {
+        {"output", relativeError(yf, yr)},
+        {"d input", relativeError(xf.grad(), xr.grad())},
+        {"d gamma", relativeError(gf.grad(), gr.grad())},
+        {"d beta", relativeError(bf.grad(), br.grad())},
+    };
+    for (const auto& [what, err] : errors)
+        QVERIFY2(err <= tolerance, qPrintable(QString("%1: %2").arg(what).arg(err)));
+
+    // Without a gradient: the same values, no graph.
+    at::NoGradGuard noGrad;
+    const at::Tensor inference = ddpm::groupNormSiLU(xf, groups, gf, bf, 1e-5, silu);
+    QVERIFY(!inference.requires_grad());
+    QVERIFY(at::equal(inference, yf.detach()));
+}
+
+// Each image is reduced on one thread and the batch summed in a fixed order, so the thread
+// count cannot change a bit (training's exact resume depends on it at a fixed count; this is
+// stronger).
+void TestModels::fusedGroupNormIsThreadCountInvariant()
+{
+    ddpm::Rng rng(32);
+    const at::Tensor x = rng.normal({9, 64, 6, 6}).contiguous(at::MemoryFormat::ChannelsLast);
+    const at::Tensor gamma = rng.normal({64}), beta = rng.normal({64}), upstream = rng.normal({9, 64, 6, 6});
+    const int before = at::get_num_threads();
+    std::vector<std::vector<at::Tensor>> runs;
+    for (int threads : {1, 2}) {
+        at::set_num_threads(threads);
+        at::Tensor xi = x.clone().requires_grad_(true), gi = gamma.clone().requires_grad_(true),
+                   bi = beta.clone().requires_grad_(true);
+        const at::Tensor y = ddpm::groupNormSiLU(xi, 32, gi, bi, 1e-5, true);
+        (y * upstream).sum().backward();
+        runs.push_back({y.detach(), xi.grad(), gi.grad(), bi.grad()});
+    }
+    at::set_num_threads(before);
+    for (size_t i = 0; i < runs[0].size(); ++i)
+        QVERIFY2(at::equal(runs[0][i], runs[1][i]), qPrintable(QString("tensor %1").arg(i)));
+}
+
+// The thread-split product runs the same BLAS call per matrix as at::bmm: equal to the bit,
+// forward and both gradients, for the transposed views attention hands it.
+void TestModels::parallelBmmEqualsBmm()
+{
+    ddpm::Rng rng(34);
+    const at::Tensor a = rng.normal({7, 12, 5}), b = rng.normal({7, 12, 9}), upstream = rng.normal({7, 5, 9});
+    const int before = at::get_num_threads();
+    at::set_num_threads(2);
+    std::vector<at::Tensor> results[2];
+    for (int split = 0; split < 2; ++split) {
+        at::Tensor ai = a.clone().requires_grad_(true), bi = b.clone().requires_grad_(true);
+        const at::Tensor c = split ? ddpm::parallelBmm(ai.transpose(1, 2), bi) : at::bmm(ai.transpose(1, 2), bi);
+        (c * upstream).sum().backward();
+        results[split] = {c.detach(), ai.grad(), bi.grad()};
+    }
+    at::set_num_threads(before);
+    for (size_t i = 0; i < 3; ++i)
+        QVERIFY2(at::equal(results[0][i], results[1][i]), qPrintable(QString("tensor %1").arg(i)));
+}
+
+// On the CPU the UNet computes channels-last with the fused GroupNorm; the same net in float64
+// takes torch's own NCHW operations. Output and every parameter's gradient must agree.
+void TestModels::unetChannelsLastMatchesFloat64()
+{
+    // GroupNorm(32) over 32 and 64 channels as in "tiny", attention at 8 x 8, a skip 1x1 conv.
+    ddpm::UNetConfig u = oneBlockConfig(1, 16, 32, {1, 2}, {8}, 32);
+    torch::manual_seed(5);
+    ddpm::UNet net(u);
+    QVERIFY(perturbZeroInitialised(*net, 0.2, 6) > 0);
+    ddpm::Rng rng(33);
+    const at::Tensor x = rng.normal({4, 1, 16, 16});
+    const at::Tensor t = at::tensor(std::vector<std::int64_t>{1, 50, 500, 999});
+    const at::Tensor upstream = rng.normal({4, 1, 16, 16});
+
+    const auto run = [&](at::ScalarType type) {
+        net->to(type);
+        for (at::Tensor& p : net->parameters())
+            p.mutable_grad() = at::Tensor();
+        const at::Tensor out = net->forward(x.to(type), t);
+        (out * upstream.to(type)).sum().backward();
+        std::vector<at::Tensor> results{out.detach()};
+        for (const at::Tensor& p : net->parameters())
+            results.push_back(p.grad().defined() ? p.grad().clone() : at::zeros_like(p));
+        return results;
+    };
+    const int before = at::get_num_threads();
+    at::set_num_threads(2); // the split attention products too
+    const std::vector<at::Tensor> fast = run(at::kFloat);
+    QVERIFY(fast[0].is_contiguous());
+    const std::vector<at::Tensor> reference = run(at::kDouble);
+    at::set_num_threads(before);
+    net->to(at::kFloat);
+    QVERIFY2(relativeError(fast[0], reference[0]) <= 1e-5, qPrintable(QString::number(relativeError(fast[0], reference[0]))));
+    // Within 1e-4 of each gradient's size, plus a millionth of the largest for rounding where a
+    // gradient is zero in exact arithmetic (a bias just before a GroupNorm of one channel a group).
+    double largest = 0;
+    for (size_t i = 1; i < reference.size(); ++i)
+        largest = std::max(largest, reference[i].abs().max().item<double>());
+    const std::vector<std::string> names = net->named_parameters().keys();
+    for (size_t i = 1; i < fast.size(); ++i) {
+        const double allowed = 1e-4 * reference[i].abs().max().item<double>() + 1e-6 * largest;
+        const double err = (fast[i].to(at::kDouble) - reference[i]).abs().max().item<double>() / allowed;
+        QVERIFY2(err <= 1, qPrintable(QString("%1: %2 of the allowed error").arg(names[i - 1].c_str()).arg(err)));
+    }
 }
 
 void TestModels::unetOutputShape_data()
