@@ -56,8 +56,7 @@ TimestepSampler::Draw TimestepSampler::draw(Rng& rng, std::int64_t batch) const
     Draw d;
     if (m_kind == TimestepSampling::Uniform || !warmedUp()) {
         d.t = rng.integers(1, m_steps, {batch});
-        d.weights = at::ones({batch}, at::kFloat);
-        return d;
+        return d; // every weight 1: left undefined, so the trainer skips the multiply
     }
     const std::vector<double> p = probabilities();
     const at::Tensor probs = at::tensor(c10::ArrayRef<double>(p), at::kDouble);

@@ -420,8 +420,11 @@ void TestModels::unetDependsOnTAfterPerturbingLastLayer()
     QVERIFY((eps[0] - eps[2]).abs().max().item<float>() > 1e-3f);
     // Same image and t: the same prediction for every batch row (no mixing across the batch).
     const at::Tensor again = net->forward(x, at::full({3}, 900, at::kLong));
-    QVERIFY(at::allclose(again[0], again[2], 1e-5, 1e-6));
-    QVERIFY(at::allclose(again[2], eps[2], 1e-5, 1e-6));
+    // Rows may differ in the last bits (oneDNN blocks the batch, the last row in a block of
+    // its own), so compared to the output's scale; mixing would differ at that scale.
+    const double scale = again.abs().max().item<double>();
+    QVERIFY((again[0] - again[2]).abs().max().item<double>() <= 1e-5 * scale);
+    QVERIFY((again[2] - eps[2]).abs().max().item<double>() <= 1e-5 * scale);
 }
 
 void TestModels::unetParameterCountIsStable()

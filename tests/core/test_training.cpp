@@ -83,6 +83,7 @@ private Q_SLOTS:
     void flatAdamWFollowsTheFormula();
     void tinyRunLossFalls();
     void resumeIsExact();
+    void emaFollowsItsWarmUp();
     void divergenceStopsCleanly();
     void everyParameterisationTrainsAndBounds_data();
     void everyParameterisationTrainsAndBounds();
@@ -281,7 +282,8 @@ void TestTraining::importanceSamplingFollowsLossHistory()
     ddpm::Rng rng(4);
     QVERIFY(!s.warmedUp());
     ddpm::TimestepSampler::Draw d = s.draw(rng, 100);
-    QCOMPARE(d.weights.sum().item<double>(), 100.0); // uniform until warmed up
+    QVERIFY(!d.weights.defined()); // uniform until warmed up: every weight 1, none stored
+    QCOMPARE(d.t.size(0), std::int64_t(100));
     for (int k = 0; k < ddpm::TimestepSampler::kHistory; ++k) {
         const at::Tensor t = at::arange(1, 11, at::kLong);
         s.update(t, t.to(at::kDouble)); // loss grows with t
@@ -371,6 +373,24 @@ void TestTraining::resumeIsExact()
     QVERIFY(at::equal(resumed.checkpoint().tensor("ema"), straight.checkpoint().tensor("ema")));
     // Other data is refused.
     QVERIFY_THROWS_EXCEPTION(ddpm::Error, ddpm::Trainer(ddpm::parseCheckpoint(bytes, "memory"), toyData(90)));
+}
+
+// The EMA starts at the initial weights and moves with decay min(emaDecay, (1 + n) / (10 + n))
+// at step n (improved DDPM's warm-up), so a short run's EMA is not stuck near initialisation.
+void TestTraining::emaFollowsItsWarmUp()
+{
+    ddpm::TrainConfig c = toyConfig();
+    c.emaDecay = 0.2; // the warm-up (1 + n) / (10 + n) is below it at n = 0, 1 and above it from n = 2
+    ddpm::Trainer trainer(c, toyData());
+    at::Tensor ema = trainer.checkpoint().tensor("params").to(at::kDouble);
+    QVERIFY(at::equal(trainer.checkpoint().tensor("ema"), trainer.checkpoint().tensor("params")));
+    for (int n = 0; n < 3; ++n) {
+        trainer.step();
+        const double decay = std::min(c.emaDecay, (1.0 + n) / (10.0 + n));
+        ema = decay * ema + (1 - decay) * trainer.checkpoint().tensor("params").to(at::kDouble);
+        const double err = (trainer.checkpoint().tensor("ema").to(at::kDouble) - ema).abs().max().item<double>();
+        QVERIFY2(err < 1e-6, qPrintable(QString("step %1: %2").arg(n + 1).arg(err)));
+    }
 }
 
 void TestTraining::divergenceStopsCleanly()

@@ -28,7 +28,7 @@ public:
 
     struct Draw {
         at::Tensor t;       ///< [B] int64 in 1..T (CPU)
-        at::Tensor weights; ///< [B] float32: 1 / (T p_t) (all ones when uniform)
+        at::Tensor weights; ///< [B] float32: 1 / (T p_t); undefined when every weight is 1 (uniform draws)
     };
     /// Draws batch timesteps with rng.
     Draw draw(Rng& rng, std::int64_t batch) const;
