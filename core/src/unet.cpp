@@ -190,18 +190,19 @@ public:
 
     at::Tensor forward(const at::Tensor& x, const at::Tensor& /*emb*/) override
     {
-        const int64_t b = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        const int64_t b = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3), n = h * w;
         const int64_t d = c / m_heads;
-        // [B * heads, 3 d, N]: per head, d channels each of q, k and v over N = H W positions.
-        const at::Tensor qkv = m_qkv->forward(normalize(m_norm, x, false)).reshape({b * m_heads, 3 * d, h * w});
-        const std::vector<at::Tensor> parts = qkv.chunk(3, 1);
-        const at::Tensor& q = parts[0];
-        const at::Tensor& k = parts[1];
-        const at::Tensor& v = parts[2];
-        // weights[n, i, j]: how much query position i attends to key position j.
-        const at::Tensor weights = at::softmax(parallelBmm(q.transpose(1, 2), k) / std::sqrt(static_cast<double>(d)), -1);
-        const at::Tensor out = parallelBmm(v, weights.transpose(1, 2)).reshape({b, c, h, w});
-        // Back in the input's layout (channels-last on the CPU) for the projection and the sum.
+        // [B, N, heads, 3 d]: per position, per head d channels each of q, k and v. A view of
+        // channels-last memory (the CPU's layout); a copy of NCHW.
+        const at::Tensor qkv = m_qkv->forward(normalize(m_norm, x, false)).permute({0, 2, 3, 1}).reshape({b, n, m_heads, 3 * d});
+        // [B heads, N, d], a view for one head.
+        const auto part = [&](int i) { return qkv.narrow(3, i * d, d).transpose(1, 2).reshape({b * m_heads, n, d}); };
+        const at::Tensor q = part(0), k = part(1), v = part(2);
+        // weights[., i, j]: how much query position i attends to key position j.
+        const at::Tensor weights = at::softmax(parallelBmm(q, k.transpose(1, 2)) / std::sqrt(static_cast<double>(d)), -1);
+        // [B heads, N, d] -> [B, C, H, W] with channels-last strides (a view for one head).
+        const at::Tensor out = parallelBmm(weights, v).view({b, m_heads, n, d}).transpose(1, 2).reshape({b, h, w, c}).permute({0, 3, 1, 2});
+        // In the input's layout (channels-last on the CPU, NCHW elsewhere) for the projection and the sum.
         return x + m_proj->forward(out.contiguous(x.suggest_memory_format()));
     }
 

@@ -118,6 +118,7 @@ private Q_SLOTS:
     void fusedGroupNormMatchesFloat64();
     void fusedGroupNormIsThreadCountInvariant();
     void parallelBmmEqualsBmm();
+    void unetChannelsLastMatchesFloat64_data();
     void unetChannelsLastMatchesFloat64();
 
     void unetOutputShape_data();
@@ -302,10 +303,19 @@ void TestModels::parallelBmmEqualsBmm()
 
 // On the CPU the UNet computes channels-last with the fused GroupNorm; the same net in float64
 // takes torch's own NCHW operations. Output and every parameter's gradient must agree.
+void TestModels::unetChannelsLastMatchesFloat64_data()
+{
+    QTest::addColumn<int>("heads");
+    QTest::newRow("one head") << 1;
+    QTest::newRow("two heads") << 2;
+}
+
 void TestModels::unetChannelsLastMatchesFloat64()
 {
+    QFETCH(int, heads);
     // GroupNorm(32) over 32 and 64 channels as in "tiny", attention at 8 x 8, a skip 1x1 conv.
     ddpm::UNetConfig u = oneBlockConfig(1, 16, 32, {1, 2}, {8}, 32);
+    u.attentionHeads = heads;
     torch::manual_seed(5);
     ddpm::UNet net(u);
     QVERIFY(perturbZeroInitialised(*net, 0.2, 6) > 0);
