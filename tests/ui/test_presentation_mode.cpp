@@ -5,15 +5,19 @@
 // The mode is remembered. On a 1280 x 800 screen (the offscreen platform configured so by
 // main() below) the window never grows past the screen's available width, no page needs more,
 // and the window comes back to its size after presentation mode. In the window as it opens on
-// that screen, pages fit its height without scrolling: the Schedule page (lesson closed) and
-// the Training page while presenting, the Bound page with its lesson open in normal mode.
-// Presenting, the Schedule page's controls take only the height they ask for and its plots,
-// taller, are in view; its lesson, open, keeps a width it reads at; the Forward page's
-// histogram keeps its legend inside the plot, also in the least room a layout gives it.
+// that screen, pages fit its height without scrolling: the Schedule page (lesson closed), the
+// Training page, the Forward page (lesson closed) and the Reverse chain page while presenting,
+// the Bound, Forward and Reverse chain pages with their lessons open in normal mode; the Reverse
+// chain page's batch grid is in view whole with a chain of images; the Training and Reverse
+// chain pages' settings columns never scroll sideways. Presenting, the Schedule page's controls
+// take only the height they ask for and its plots, taller, are in view; its lesson, open, keeps
+// a width it reads at; the Forward page's histogram keeps its legend inside the plot, also in
+// the least room a layout gives it.
 #include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QFile>
+#include <QTemporaryDir>
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -25,14 +29,18 @@
 #include "main_window.h"
 #include "pages/bound_page.h"
 #include "pages/forward_page.h"
+#include "pages/reverse_page.h"
 #include "pages/schedule_page.h"
 #include "pages/training_page.h"
+#include "toy_chain.h"
 #include "ui_test_support.h"
 #include "widgets/histogram_plot.h"
+#include "widgets/image_view.h"
 #include "widgets/lesson_panel.h"
 #include "widgets/plot.h"
 #include "widgets/plot_style.h"
 #include "widgets/schedule_list.h"
+#include "widgets/training_options.h"
 #include "widgets/training_plots.h"
 
 #include <algorithm>
@@ -253,6 +261,10 @@ private Q_SLOTS:
         QTest::newRow("Training, presenting, lesson open") << int(MainWindow::Training) << true << true;
         QTest::newRow("Training, presenting") << int(MainWindow::Training) << true << false;
         QTest::newRow("Bound, lesson open") << int(MainWindow::Bound) << false << true;
+        QTest::newRow("Forward, presenting") << int(MainWindow::Forward) << true << false;
+        QTest::newRow("Forward, lesson open") << int(MainWindow::Forward) << false << true;
+        QTest::newRow("Reverse, presenting, lesson open") << int(MainWindow::Reverse) << true << true;
+        QTest::newRow("Reverse, lesson open") << int(MainWindow::Reverse) << false << true;
     }
 
     /// The page needs no more height than the page scroll area's viewport has, so it does not
@@ -276,6 +288,87 @@ private Q_SLOTS:
                                                 .arg(neededHeight(shown, scroll->viewport()->width()))
                                                 .arg(tooLarge(shown, room, Qt::Vertical))));
         QVERIFY(!scroll->verticalScrollBar()->isVisible());
+        window.setPresentationMode(false);
+    }
+
+    void batchGridInView_data()
+    {
+        QTest::addColumn<bool>("presenting");
+        QTest::newRow("lesson open") << false;
+        QTest::newRow("presenting, lesson open") << true;
+    }
+
+    /// With a chain of images sampled, the Reverse chain page does not scroll and its batch
+    /// grid, last row included, lies inside the page scroll area's viewport.
+    void batchGridInView()
+    {
+        QFETCH(bool, presenting);
+        QTemporaryDir images;
+        MainWindow window;
+        showOnTheLaptop(window, presenting, true, MainWindow::Reverse);
+        ddpm::ui::ReversePage* page = window.reversePage();
+        QVERIFY(page->options()->setModelSpec(ddpm::test::writeBarImages(images.path())));
+        page->options()->setSampler(QStringLiteral("ddim"));
+        page->options()->setSpacing(QStringLiteral("10"));
+        page->options()->setBatch(16);
+        QSignalSpy finished(page, &ddpm::ui::ReversePage::runFinished);
+        page->run();
+        QVERIFY(finished.wait(ddpm::test::kWait));
+        QCoreApplication::processEvents();
+        auto* scroll = window.findChild<QScrollArea*>(QStringLiteral("pageScroll"));
+        const int needed = neededHeight(scroll->widget(), scroll->viewport()->width());
+        QVERIFY2(needed <= scroll->viewport()->height(),
+                 qPrintable(QStringLiteral("needs %1 px of %2:%3")
+                                .arg(needed)
+                                .arg(scroll->viewport()->height())
+                                .arg(tooLarge(page, scroll->viewport()->height(), Qt::Vertical))));
+        QVERIFY(!scroll->verticalScrollBar()->isVisible());
+        const auto* grid = page->findChild<ddpm::ui::ImageView*>(QStringLiteral("gridView"));
+        QVERIFY(grid);
+        QVERIFY(!grid->image().isNull());
+        const QRect shown(grid->mapTo(scroll->viewport(), QPoint(0, 0)), grid->size());
+        QVERIFY2(scroll->viewport()->rect().contains(shown),
+                 qPrintable(QStringLiteral("grid at y %1 to %2 in a viewport %3 px high")
+                                .arg(shown.top())
+                                .arg(shown.bottom())
+                                .arg(scroll->viewport()->height())));
+        QVERIFY(grid->height() >= grid->minimumSizeHint().height());
+        window.setPresentationMode(false);
+    }
+
+    void settingsColumnsFitTheirWidth_data()
+    {
+        QTest::addColumn<int>("page");
+        QTest::addColumn<bool>("presenting");
+        QTest::newRow("Training, presenting") << int(MainWindow::Training) << true;
+        QTest::newRow("Reverse, presenting") << int(MainWindow::Reverse) << true;
+        QTest::newRow("Training") << int(MainWindow::Training) << false;
+        QTest::newRow("Reverse") << int(MainWindow::Reverse) << false;
+    }
+
+    /// The Training and Reverse chain pages' settings columns scroll down, never sideways: what
+    /// the column holds needs no more width than its viewport has (fields go under their
+    /// labels, buttons onto more lines).
+    void settingsColumnsFitTheirWidth()
+    {
+        QFETCH(int, page);
+        QFETCH(bool, presenting);
+        MainWindow window;
+        showOnTheLaptop(window, presenting, false, MainWindow::Page(page));
+        QWidget* options = page == MainWindow::Training ? static_cast<QWidget*>(window.trainingPage()->options())
+                                                        : static_cast<QWidget*>(window.reversePage()->options());
+        QScrollArea* column = nullptr;
+        for (QWidget* w = options; w != nullptr && column == nullptr; w = w->parentWidget())
+            column = qobject_cast<QScrollArea*>(w);
+        QVERIFY(column);
+        const QWidget* content = column->widget();
+        const int needed = std::max(content->minimumSizeHint().width(), content->minimumWidth());
+        const int room = column->viewport()->width();
+        QVERIFY2(needed <= room, qPrintable(QStringLiteral("needs %1 px of %2:%3")
+                                                .arg(needed)
+                                                .arg(room)
+                                                .arg(tooLarge(content, room, Qt::Horizontal))));
+        QVERIFY(!column->horizontalScrollBar()->isVisible());
         window.setPresentationMode(false);
     }
 

@@ -18,7 +18,6 @@
 #include <cmath>
 #include <memory>
 
-#include "ddpm/image.h"
 #include "jobs/sampling_job.h"
 #include "pages/reverse_page.h"
 #include "toy_chain.h"
@@ -41,19 +40,10 @@ bool runAndWait(ReversePage& page)
     return finished.wait(kWait);
 }
 
-/// Three 12 x 12 gray images (a bar each at another row) in dir, for oracle:folder:DIR.
+/// The oracle of three 12 x 12 bar images written to dir (toy_chain.h).
 QString writeImages(const QTemporaryDir& dir)
 {
-    for (int i = 0; i < 3; ++i) {
-        ddpm::Image image;
-        image.width = image.height = 12;
-        image.channels = 1;
-        image.pixels.assign(144, 20);
-        for (int x = 0; x < 12; ++x)
-            image.at(2 + 4 * i, x, 0) = 240;
-        ddpm::savePng(image, dir.filePath(QStringLiteral("img%1.png").arg(i)).toStdString());
-    }
-    return QStringLiteral("oracle:folder:") + dir.path();
+    return ddpm::test::writeBarImages(dir.path());
 }
 
 QPushButton* button(const ReversePage& page, const char* name)

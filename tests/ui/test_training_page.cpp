@@ -1,6 +1,9 @@
 // The Training page offscreen: a toy run started with the Start button shows its loss curve;
-// Pause, Step and Stop keep the buttons' states right; a bad data spec shows a message box;
-// invalid loss choices are disabled; the parameter count and the settings.
+// Pause, Step and Stop keep the buttons' states right; paused (also after Open checkpoint),
+// only Steps is editable and a new total is the run's at once; an opened run says when its
+// next preview comes; after a run, other settings mark its curves and samples as the previous
+// run's; a bad data spec shows a message box; invalid loss choices are disabled; the parameter
+// count and the settings.
 #include <QtTest>
 
 #include <QComboBox>
@@ -9,13 +12,16 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardItemModel>
 #include <QTemporaryDir>
 
+#include <cmath>
 #include <memory>
 
 #include "pages/training_page.h"
@@ -146,6 +152,139 @@ private Q_SLOTS:
         QCOMPARE(page.options()->settings().config.diffusionSteps, 50);
         QCOMPARE(page.options()->dataSpec(), QStringLiteral("toy:gaussians8"));
         QCOMPARE(buttonStates(page), QStringLiteral("101110"));
+        QCOMPARE(ddpm::test::closeMessageBoxes(&page), 0);
+    }
+
+    // Paused, Steps stays editable (nothing else): its minimum is one more than the steps done;
+    // a new total is the run's at once (progress bar, ETA) and Resume trains to it.
+    void pausedRunTakesNewSteps()
+    {
+        QTemporaryDir dir;
+        const QString runDir = dir.filePath(QStringLiteral("run"));
+        TrainingPage page;
+        page.show();
+        TrainingSettings s = toySettings(runDir);
+        s.config.sampleEvery = 0;
+        page.options()->setSettings(s);
+        page.startOrResume();
+        QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Running && page.plots()->pointCount() >= 10, kWait);
+        QTest::mouseClick(button(page, "pause"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Paused && !page.isBusy(), kWait);
+        const long long pausedAt = page.step();
+
+        auto* steps = page.findChild<QSpinBox*>(QStringLiteral("trainSteps"));
+        QVERIFY(steps->isEnabled());
+        QCOMPARE(steps->minimum(), int(pausedAt + 1));
+        for (const char* name : {"seed", "batch", "diffusionSteps", "sampleEvery"})
+            QVERIFY2(!page.findChild<QSpinBox*>(QLatin1String(name))->isEnabled(), name);
+        for (const char* name : {"data", "preset", "loss", "sampleSteps"})
+            QVERIFY2(!page.findChild<QComboBox*>(QLatin1String(name))->isEnabled(), name);
+        QVERIFY(!page.findChild<QLineEdit*>(QStringLiteral("runFolder"))->isEnabled());
+        auto* speed = page.findChild<QLabel*>(QStringLiteral("speed"));
+        // Nearly 100,000 steps to go: minutes at least (hours on a slow machine).
+        QVERIFY2(speed->text().contains(QRegularExpression(QStringLiteral("ETA \\d+ (min|h)"))), qPrintable(speed->text()));
+
+        steps->setValue(int(pausedAt + 5));
+        auto* progress = page.findChild<QProgressBar*>(QStringLiteral("progress"));
+        QTRY_COMPARE_WITH_TIMEOUT(progress->format(), QStringLiteral("step %1 of %2").arg(pausedAt).arg(pausedAt + 5), kWait);
+        QCOMPARE(progress->value(), int(std::lround(1000.0 * double(pausedAt) / double(pausedAt + 5))));
+        // Five steps to go: seconds.
+        QVERIFY2(speed->text().contains(QRegularExpression(QStringLiteral("ETA \\d+ s$"))), qPrintable(speed->text()));
+        QCOMPARE(page.state(), State::Paused);
+
+        QTest::mouseClick(button(page, "start"), Qt::LeftButton); // Resume
+        QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Idle && !page.isBusy(), kWait);
+        QCOMPARE(page.step(), pausedAt + 5);
+        QVERIFY(QFileInfo::exists(QDir(runDir).filePath(
+            QStringLiteral("checkpoints/step-%1.ckpt").arg(pausedAt + 5, 8, 10, QLatin1Char('0')))));
+        QCOMPARE(ddpm::test::closeMessageBoxes(&page), 0);
+    }
+
+    // A finished run opened at its last step: Steps raised while paused, the EMA samples say when
+    // the next preview comes (not "first"), and Resume trains on to the new total with previews.
+    void openedRunTrainsOnToRaisedSteps()
+    {
+        QTemporaryDir dir;
+        const QString runDir = dir.filePath(QStringLiteral("run"));
+        TrainingPage page;
+        page.show();
+        TrainingSettings s = toySettings(runDir);
+        s.config.steps = 25;
+        page.options()->setSettings(s);
+        page.startOrResume();
+        QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Idle && !page.isBusy() && page.step() == 25, kWait);
+        QCOMPARE(page.samplePreview()->pointCount(), 1000); // the preview at step 20
+
+        page.openCheckpoint(runDir);
+        QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Paused && !page.isBusy(), kWait);
+        QCOMPARE(page.step(), 25LL);
+        QCOMPARE(page.samplePreview()->placeholder(),
+                 QStringLiteral("No preview before the run ends at step 25 (one every 20 steps)"));
+        auto* steps = page.findChild<QSpinBox*>(QStringLiteral("trainSteps"));
+        QVERIFY(steps->isEnabled());
+        QCOMPARE(steps->value(), 25);
+        QCOMPARE(steps->minimum(), 25); // the total it has; no lower
+        QVERIFY(!page.findChild<QComboBox*>(QStringLiteral("data"))->isEnabled());
+
+        steps->setValue(60);
+        QCOMPARE(steps->minimum(), 26); // raised: never back to the steps done
+        QTRY_COMPARE_WITH_TIMEOUT(page.findChild<QProgressBar*>(QStringLiteral("progress"))->format(),
+                                  QStringLiteral("step 25 of 60"), kWait);
+        QCOMPARE(page.samplePreview()->placeholder(), QStringLiteral("Next preview at step 40"));
+        QFile config(QDir(runDir).filePath(QStringLiteral("config.json")));
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(config.readAll()).object().value(QStringLiteral("steps")).toInt(), 60);
+
+        page.startOrResume();
+        QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Idle && !page.isBusy(), kWait);
+        QCOMPARE(page.step(), 60LL);
+        QCOMPARE(page.samplePreview()->pointCount(), 1000);
+        QVERIFY(page.samplePreview()->caption().startsWith(QStringLiteral("EMA model at step 60")));
+        QVERIFY(QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("samples/step-00000040.png"))));
+        QCOMPARE(ddpm::test::closeMessageBoxes(&page), 0);
+    }
+
+    // After a run, choosing other settings: the data preview drops the old data at once and
+    // shows the new; the run's curves and samples stay (its files too) but say they are the
+    // previous run's; Start clears them for the new run.
+    void finishedRunShownAsPrevious()
+    {
+        QTemporaryDir dir;
+        const QString runDir = dir.filePath(QStringLiteral("run"));
+        TrainingPage page;
+        page.show();
+        TrainingSettings s = toySettings(runDir);
+        s.config.steps = 25;
+        page.options()->setSettings(s);
+        page.startOrResume();
+        QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Idle && !page.isBusy() && page.step() == 25, kWait);
+        auto* summary = page.findChild<QLabel*>(QStringLiteral("summary"));
+        QVERIFY(!summary->text().contains(QStringLiteral("Previous run")));
+        QCOMPARE(page.samplePreview()->caption().left(19), QStringLiteral("EMA model at step 2"));
+        QTRY_VERIFY_WITH_TIMEOUT(page.dataPreview()->caption().contains(QStringLiteral("toy:gaussians8")), kWait);
+
+        auto* data = page.findChild<QComboBox*>(QStringLiteral("data"));
+        data->setCurrentIndex(data->findData(QStringLiteral("toy:moons")));
+        QVERIFY2(summary->text().contains(QStringLiteral("Previous run")), qPrintable(summary->text()));
+        QVERIFY2(summary->text().contains(QStringLiteral("step 25")), qPrintable(summary->text()));
+        QVERIFY2(page.samplePreview()->caption().startsWith(QStringLiteral("Previous run: EMA model at step 20")),
+                 qPrintable(page.samplePreview()->caption()));
+        QCOMPARE(page.samplePreview()->pointCount(), 1000);
+        QCOMPARE(page.plots()->pointCount(), 25);
+        QVERIFY(page.exportCsv(dir.filePath(QStringLiteral("previous.csv")))); // still there to export
+        QCOMPARE(page.dataPreview()->scatterPlot()->graph(0)->dataCount(), 0); // not the old data under the new choice
+        QCOMPARE(page.dataPreview()->placeholder(), QStringLiteral("Reading toy:moons…"));
+        QTRY_VERIFY_WITH_TIMEOUT(page.dataPreview()->caption().startsWith(QStringLiteral("toy:moons")), kWait);
+        QVERIFY(page.dataPreview()->scatterPlot()->graph(0)->dataCount() > 0);
+        QVERIFY(QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("metrics.csv"))));
+
+        page.options()->setSettings(toySettings(dir.filePath(QStringLiteral("run2"))));
+        page.startOrResume();
+        QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Running, kWait);
+        QVERIFY(!summary->text().contains(QStringLiteral("Previous run")));
+        QCOMPARE(page.samplePreview()->placeholder(), QStringLiteral("First preview at step 20"));
+        QTest::mouseClick(button(page, "stop"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Idle && !page.isBusy(), kWait);
         QCOMPARE(ddpm::test::closeMessageBoxes(&page), 0);
     }
 

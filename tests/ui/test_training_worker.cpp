@@ -1,9 +1,10 @@
-// The Training page's worker: progress snapshots, pause, single steps, stop with a checkpoint,
-// failures, resuming from a checkpoint, a run folder another process holds, the end of a run
-// and EMA previews, on a tiny 2-D run.
+// The Training page's worker: progress snapshots, pause, single steps, a new total while
+// paused, stop with a checkpoint, failures, resuming from a checkpoint, a run folder another
+// process holds, the end of a run and EMA previews, on a tiny 2-D run.
 #include <QtTest>
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QThread>
@@ -167,6 +168,42 @@ private Q_SLOTS:
         w.worker->singleStep();
         QTRY_VERIFY_WITH_TIMEOUT(states.count() > statesBefore, kWait);
         QCOMPARE(states.last().at(1).toLongLong(), pausedAt + 2);
+    }
+
+    // A paused session takes a new total: not one at or below the steps done; a higher one is
+    // in the progress, in config.json, and the resumed run trains to it and ends there.
+    void newTotalWhilePaused()
+    {
+        QTemporaryDir dir;
+        const QString runDir = dir.filePath(QStringLiteral("run"));
+        WorkerThread w;
+        QSignalSpy states(w.worker, &TrainingWorker::stateChanged);
+        QSignalSpy progress(w.worker, &TrainingWorker::progress);
+        QSignalSpy failed(w.worker, &TrainingWorker::failed);
+        QSignalSpy finished(w.worker, &TrainingWorker::finished);
+        w.worker->start(tinySettings(runDir));
+        QTRY_VERIFY_WITH_TIMEOUT(lastProgressStep(progress) >= 5, kWait);
+        w.worker->pause();
+        QTRY_VERIFY_WITH_TIMEOUT(lastState(states) == TrainingWorker::State::Paused, kWait);
+        const long long pausedAt = states.last().at(1).toLongLong();
+
+        w.worker->setTotalSteps(pausedAt);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kWait);
+        QVERIFY2(failed.first().at(0).toString().contains(QStringLiteral("more than")),
+                 qPrintable(failed.first().at(0).toString()));
+        QTRY_COMPARE_WITH_TIMEOUT(progress.last().at(0).value<TrainingProgress>().totalSteps, 100000LL, kWait);
+
+        w.worker->setTotalSteps(pausedAt + 3);
+        QTRY_COMPARE_WITH_TIMEOUT(progress.last().at(0).value<TrainingProgress>().totalSteps, pausedAt + 3, kWait);
+        QCOMPARE(lastState(states), TrainingWorker::State::Paused);
+        QFile config(QDir(runDir).filePath(QStringLiteral("config.json")));
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        QCOMPARE(ddpm::TrainConfig::fromJson(config.readAll().toStdString()).steps, pausedAt + 3);
+
+        w.worker->resume();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kWait);
+        QCOMPARE(finished.first().at(0).toLongLong(), pausedAt + 3);
+        QCOMPARE(failed.count(), 1);
     }
 
     void badDataSpecFails()

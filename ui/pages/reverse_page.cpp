@@ -11,7 +11,6 @@
 #include <QComboBox>
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -38,8 +37,10 @@
 #include "widgets/chain_scrubber.h"
 #include "widgets/demo_view.h"
 #include "widgets/export.h"
+#include "widgets/flow_layout.h"
 #include "widgets/font_scaled_width.h"
 #include "widgets/image_view.h"
+#include "widgets/least_height.h"
 #include "widgets/lesson_panel.h"
 #include "widgets/message_text.h"
 #include "widgets/particle_view.h"
@@ -235,11 +236,9 @@ QWidget* ReversePage::buildControls()
                                   tr("The chain as an animated GIF, an MP4 or a WebM video (by the file name), at the "
                                      "Play speed"),
                                   &ReversePage::exportAnimationAsk);
-    auto* exportButtons = new QHBoxLayout;
-    for (QPushButton* b : {m_exportStrip, m_exportView, m_exportAnimation}) {
-        b->setMinimumWidth(50);
+    auto* exportButtons = new FlowLayout; // one line where they fit, never cut
+    for (QPushButton* b : {m_exportStrip, m_exportView, m_exportAnimation})
         exportButtons->addWidget(b);
-    }
     exportsLayout->addRow(exportButtons);
     column->addWidget(exports);
     column->addWidget(buildDemoControls(panel));
@@ -265,7 +264,7 @@ QWidget* ReversePage::buildDemoControls(QWidget* parent)
     auto* box = new QGroupBox(tr("Demonstrations"), parent);
     box->setToolTip(tr("On the model and sampler above; results in the Demonstrations tab"));
     auto* layout = new QVBoxLayout(box);
-    auto* compare = new QHBoxLayout;
+    auto* compare = new FlowLayout;
     m_comparison = new QComboBox(box);
     m_comparison->setObjectName(QStringLiteral("comparison"));
     m_comparison->addItem(tr("DDPM vs DDIM"), int(Comparison::Sampler));
@@ -275,10 +274,11 @@ QWidget* ReversePage::buildDemoControls(QWidget* parent)
                                 "comparison runs DDPM)"));
     auto* side = new QPushButton(tr("Side by side"), box);
     side->setObjectName(QStringLiteral("demoSideBySide"));
+    side->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Fixed); // the choice beside it takes the room
     side->setToolTip(tr("The same x_T (same seed) through both settings, shown next to each other at the same "
                         "fraction of the chain"));
     connect(side, &QPushButton::clicked, this, [this] { runDemo(DemoKind::SideBySide); });
-    compare->addWidget(m_comparison, 1);
+    compare->addWidget(m_comparison);
     compare->addWidget(side);
     layout->addLayout(compare);
     struct Figure {
@@ -299,18 +299,21 @@ QWidget* ReversePage::buildDemoControls(QWidget* parent)
          tr("Progressive lossy coding of 8 data images: bits/dim sent against the RMSE of the predicted x₀ (evaluates "
             "the whole bound; Cancel stops it)")},
     };
-    auto* grid = new QGridLayout;
-    int i = 0;
+    // Two a line where they fit, one in a narrow column.
+    FlowLayout* pair = nullptr;
     for (const Figure& f : figures) {
         auto* b = new QPushButton(f.text, box);
         b->setObjectName(QLatin1String(f.name));
         b->setToolTip(f.tip);
         const DemoKind kind = f.kind;
         connect(b, &QPushButton::clicked, this, [this, kind] { runDemo(kind); });
-        grid->addWidget(b, i / 2, i % 2);
-        ++i;
+        if (pair == nullptr || pair->count() == 2) {
+            pair = new FlowLayout;
+            pair->setUniformWidths(true);
+            layout->addLayout(pair);
+        }
+        pair->addWidget(b);
     }
-    layout->addLayout(grid);
     return box;
 }
 
@@ -349,7 +352,8 @@ QWidget* ReversePage::buildResults()
     m_results->setObjectName(QStringLiteral("reverseView"));
     m_results->setAutoFillBackground(true);
     m_results->setFocusPolicy(Qt::ClickFocus);
-    auto* layout = new QVBoxLayout(m_results);
+    // The wrapped summary must not keep the pictures from shrinking to fit the page.
+    auto* layout = new LeastHeightLayout(m_results);
     layout->setContentsMargins(0, 0, 0, 0);
     m_summary = new QLabel(m_results);
     m_summary->setObjectName(QStringLiteral("summary"));

@@ -6,7 +6,6 @@
 #include <QFileDialog>
 #include <QDir>
 #include <QFileInfo>
-#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -27,6 +26,7 @@
 
 #include "widgets/wheel_guard.h"
 #include "widgets/export.h"
+#include "widgets/flow_layout.h"
 #include "widgets/font_scaled_width.h"
 #include "widgets/lesson_panel.h"
 #include "widgets/sample_preview.h"
@@ -63,6 +63,12 @@ QString breakablePath(const QString& path)
 QString stepsText(long long n)
 {
     return QLocale::system().toString(n);
+}
+
+/// What the data preview shows for settings: the data and the size its images are brought to.
+QString dataKey(const ddpm::TrainConfig& config)
+{
+    return QStringLiteral("%1 @ %2").arg(QString::fromStdString(config.data)).arg(config.imageSize);
 }
 
 } // namespace
@@ -110,7 +116,9 @@ TrainingPage::TrainingPage(QWidget* parent, std::shared_ptr<ddpm::ThreadBudget> 
     m_inspectTimer->setSingleShot(true);
     m_inspectTimer->setInterval(150);
     connect(m_inspectTimer, &QTimer::timeout, this, &TrainingPage::requestInspection);
-    connect(m_options, &TrainingOptions::modelInputsChanged, m_inspectTimer, qOverload<>(&QTimer::start));
+    connect(m_options, &TrainingOptions::modelInputsChanged, this, &TrainingPage::onModelInputsChanged);
+    connect(m_options, &TrainingOptions::totalStepsEdited, this, &TrainingPage::onTotalStepsEdited);
+    connect(m_options, &TrainingOptions::edited, this, &TrainingPage::onOptionsEdited);
 
     m_runtime->setText(QString::fromStdString(ddpm::runtimeDescription(ddpm::pickDevice("auto"))));
     m_summary->setText(tr("Choose the data and the model on the left, then press <b>Start</b>. The curves, "
@@ -143,7 +151,6 @@ QPushButton* TrainingPage::addButton(const QString& objectName, const QString& t
     auto* button = new QPushButton(text, this);
     button->setObjectName(objectName);
     button->setToolTip(toolTip);
-    button->setMinimumWidth(50); // below the style's 80 px, so four fit side by side in the column
     connect(button, &QPushButton::clicked, this, slot);
     return button;
 }
@@ -156,7 +163,11 @@ QWidget* TrainingPage::buildControls()
 
     auto* run = new QGroupBox(tr("Training"), panel);
     auto* runLayout = new QVBoxLayout(run);
-    auto* buttons = new QGridLayout;
+    // A line each where they fit; more lines in a narrow column or a large font, never cut.
+    auto* buttons = new FlowLayout;
+    auto* checkpoints = new FlowLayout;
+    buttons->setUniformWidths(true);
+    checkpoints->setUniformWidths(true);
     m_start = addButton(QStringLiteral("start"), tr("Start"), tr("Start a new run with the settings below, or resume a paused one."),
                         &TrainingPage::startOrResume);
     m_start->setDefault(true);
@@ -170,15 +181,15 @@ QWidget* TrainingPage::buildControls()
                        tr("Write a checkpoint of the run now (the run folder keeps the newest three)."),
                        &TrainingPage::saveCheckpoint);
     m_open = addButton(QStringLiteral("openCheckpoint"), tr("Open checkpoint…"),
-                       tr("Continue a run from a checkpoint file (a run's checkpoints/step-N.ckpt), paused at its step."),
+                       tr("Continue a run from a checkpoint file (a run's checkpoints/step-N.ckpt), paused at its step; "
+                          "raise Steps then to train it further."),
                        &TrainingPage::openCheckpointAsk);
-    buttons->addWidget(m_start, 0, 0);
-    buttons->addWidget(m_pause, 0, 1);
-    buttons->addWidget(m_step1, 0, 2);
-    buttons->addWidget(m_stop, 0, 3);
-    buttons->addWidget(m_save, 1, 0, 1, 2);
-    buttons->addWidget(m_open, 1, 2, 1, 2);
+    for (QPushButton* b : {m_start, m_pause, m_step1, m_stop})
+        buttons->addWidget(b);
+    checkpoints->addWidget(m_save);
+    checkpoints->addWidget(m_open);
     runLayout->addLayout(buttons);
+    runLayout->addLayout(checkpoints);
 
     m_progress = new QProgressBar(run);
     m_progress->setObjectName(QStringLiteral("progress"));
@@ -203,7 +214,8 @@ QWidget* TrainingPage::buildControls()
                              "(Settings › Compute threads changes it)."));
     m_runFolder = addLabel(QStringLiteral("runFolderLabel"));
     m_checkpoint = addLabel(QStringLiteral("checkpointLabel"));
-    auto* exports = new QHBoxLayout;
+    auto* exports = new FlowLayout;
+    exports->setUniformWidths(true);
     m_exportCsv = addButton(QStringLiteral("exportCsv"), tr("Export CSV…"),
                             tr("Save every step's loss, smoothed loss, gradient norm, LR, speed and loss per tenth of t."),
                             &TrainingPage::exportCsvAsk);
@@ -361,19 +373,79 @@ void TrainingPage::updateButtons()
     m_stop->setEnabled(!idle || m_busy);
     m_save->setEnabled(!m_busy && !idle);
     m_open->setEnabled(!m_busy && idle);
-    m_options->setEnabled(!m_busy && idle);
+    // A paused run's total may change; everything else defines the run.
+    using Editable = TrainingOptions::Editable;
+    m_options->setEditable(m_busy ? Editable::Nothing
+                           : idle ? Editable::All
+                           : paused ? Editable::TotalStepsOnly
+                                    : Editable::Nothing,
+                           m_step);
     m_exportCsv->setEnabled(m_plots->pointCount() > 0);
     m_exportPng->setEnabled(m_plots->pointCount() > 0);
 }
 
+void TrainingPage::onTotalStepsEdited(long long steps)
+{
+    // The box's minimum keeps it above the steps done; the worker checks again.
+    if (m_state == State::Paused && !m_busy && steps > m_step && steps != m_session.totalSteps)
+        m_worker->setTotalSteps(steps);
+}
+
+void TrainingPage::onOptionsEdited()
+{
+    if (m_state != State::Idle || m_busy || m_session.runDir.isEmpty() || m_showsPreviousRun)
+        return;
+    // The run has ended and its files stay in its folder; its curves and samples stay on the
+    // page too (to look at, to export), marked as the previous run's until Start or Open.
+    m_showsPreviousRun = true;
+    m_summary->setText(tr("<b>Previous run</b>, ended at step %1 in %2: the curves and EMA samples are this run's, "
+                          "not the settings' on the left. <b>Start</b> trains those in a new run; "
+                          "<b>Open checkpoint…</b> continues this one.")
+                           .arg(stepsText(m_step), QFileInfo(m_session.runDir).fileName().toHtmlEscaped())
+                       + QStringLiteral("<br>") + m_session.summary.toHtmlEscaped());
+    if (m_previewShown)
+        m_samplePreview->setCaption(tr("Previous run: %1").arg(m_previewCaption));
+    else
+        m_samplePreview->setPlaceholder(tr("The previous run ended before a preview"));
+}
+
+void TrainingPage::showNextPreviewStep()
+{
+    const long long every = m_session.config.sampleEvery;
+    const long long next = every > 0 ? (m_step / every + 1) * every : 0;
+    if (every <= 0)
+        m_samplePreview->setPlaceholder(tr("Previews are off (Preview every: never)"));
+    else if (next > m_session.totalSteps)
+        m_samplePreview->setPlaceholder(tr("No preview before the run ends at step %1 (one every %2 steps)")
+                                            .arg(stepsText(m_session.totalSteps), stepsText(every)));
+    else if (m_step == 0)
+        m_samplePreview->setPlaceholder(tr("First preview at step %1").arg(stepsText(next)));
+    else
+        m_samplePreview->setPlaceholder(tr("Next preview at step %1").arg(stepsText(next)));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Before a run: the data preview and the parameter count
+
+void TrainingPage::onModelInputsChanged()
+{
+    m_inspectTimer->start();
+    if (m_state != State::Idle || m_busy)
+        return;
+    const ddpm::TrainConfig c = m_options->settings().config;
+    if (dataKey(c) == m_dataPreviewKey)
+        return;
+    // Another data set (or size) is chosen: the one shown is not it, even while the new one loads.
+    m_dataPreviewKey.clear();
+    m_dataPreview->setPlaceholder(tr("Reading %1…").arg(QString::fromStdString(c.data)));
+}
 
 void TrainingPage::requestInspection()
 {
     if (m_state != State::Idle || m_busy)
         return;
     const TrainingSettings s = m_options->settings();
+    m_inspectDataKey = dataKey(s.config);
     m_options->setParameterText(tr("counting…"));
     m_inspector->inspect(++m_inspectId, QString::fromStdString(s.config.data), s.config.imageSize,
                          QString::fromStdString(s.config.preset), QString::fromStdString(s.config.variance));
@@ -391,8 +463,10 @@ void TrainingPage::onInspected(const DataInspection& result)
     }
     if (!result.dataError.isEmpty()) {
         m_options->setParameterText(tr("—"), result.dataError);
-        if (m_state == State::Idle)
+        if (m_state == State::Idle) {
             m_dataPreview->setPlaceholder(result.dataError);
+            m_dataPreviewKey = m_inspectDataKey;
+        }
         return;
     }
     if (result.parameters >= 0)
@@ -401,6 +475,7 @@ void TrainingPage::onInspected(const DataInspection& result)
         m_options->setParameterText(tr("Does not fit: %1").arg(result.presetError), result.presetError);
     if (m_state != State::Idle)
         return; // the run's own data is shown
+    m_dataPreviewKey = m_inspectDataKey;
     if (!result.grid.isNull())
         m_dataPreview->setImage(result.grid, tr("%1: the first %2 images (%3)").arg(result.dataSpec).arg(16).arg(result.shape));
     else
@@ -415,6 +490,9 @@ void TrainingPage::onStarted(const TrainingSession& session)
 {
     m_session = session;
     m_step = session.step;
+    m_previewShown = false;
+    m_showsPreviousRun = false;
+    m_dataPreviewKey = dataKey(session.config);
     if (!session.resumedFrom.isEmpty())
         m_options->setSettings({session.config, session.runDir});
     m_plots->clear(session.config.diffusionSteps);
@@ -430,9 +508,7 @@ void TrainingPage::onStarted(const TrainingSession& session)
         m_dataPreview->setPoints(session.dataX, session.dataY, {}, {},
                                  tr("%1: %2 of its points").arg(QString::fromStdString(session.config.data))
                                      .arg(session.dataX.size()));
-    const long long every = session.config.sampleEvery;
-    m_samplePreview->setPlaceholder(every > 0 ? tr("First preview at step %1").arg(stepsText((m_step / every + 1) * every))
-                                              : tr("Previews are off (Preview every: never)"));
+    showNextPreviewStep();
     m_progress->setRange(0, 1000);
     m_progress->setFormat(tr("step %1 of %2").arg(stepsText(m_step), stepsText(session.totalSteps)));
 }
@@ -454,6 +530,11 @@ void TrainingPage::onState(TrainingWorker::State state, qint64 step)
         m_progress->setFormat(m_session.runDir.isEmpty() ? tr("idle") : tr("ended at step %1").arg(stepsText(m_step)));
         m_speed->clear();
         m_runtime->setText(QString::fromStdString(ddpm::runtimeDescription(ddpm::pickDevice("auto"))));
+        // No "next preview" or "sampling…" after the end: the last preview, or that there was none.
+        if (m_previewShown)
+            m_samplePreview->setCaption(m_previewCaption);
+        else if (!m_session.runDir.isEmpty())
+            m_samplePreview->setPlaceholder(tr("The run ended before a preview"));
         break;
     }
     updateButtons();
@@ -466,7 +547,10 @@ void TrainingPage::onProgress(const TrainingProgress& p)
 {
     m_plots->append(p.points);
     m_step = p.step;
+    const bool newTotal = p.totalSteps != m_session.totalSteps;
     m_session.totalSteps = p.totalSteps;
+    if (newTotal && !m_previewShown)
+        showNextPreviewStep(); // a raised total may bring the next preview within the run
     const double fraction = p.totalSteps > 0 ? double(p.step) / double(p.totalSteps) : 0;
     m_progress->setRange(0, 1000);
     m_progress->setValue(int(std::lround(1000 * fraction)));
@@ -477,6 +561,8 @@ void TrainingPage::onProgress(const TrainingProgress& p)
                                   m_session.images ? tr("images") : tr("points"), durationText(p.etaSeconds)));
     if (m_state == State::Running)
         m_status->setText(tr("Training: step %1 of %2").arg(stepsText(p.step), stepsText(p.totalSteps)));
+    else if (m_state == State::Paused) // a new total
+        m_status->setText(tr("Paused at %1").arg(tr("step %1 of %2").arg(stepsText(p.step), stepsText(p.totalSteps))));
     if (!p.points.empty() && !m_exportCsv->isEnabled())
         updateButtons();
 }
@@ -488,11 +574,12 @@ void TrainingPage::onPreviewStarted(qint64 step)
 
 void TrainingPage::onPreview(const TrainingPreview& preview)
 {
-    const QString caption = tr("EMA model at step %1 (%2)").arg(stepsText(preview.step), preview.chain);
+    m_previewShown = true;
+    m_previewCaption = tr("EMA model at step %1 (%2)").arg(stepsText(preview.step), preview.chain);
     if (!preview.image.isNull())
-        m_samplePreview->setImage(preview.image, caption);
+        m_samplePreview->setImage(preview.image, m_previewCaption);
     else
-        m_samplePreview->setPoints(m_session.dataX, m_session.dataY, preview.x, preview.y, caption);
+        m_samplePreview->setPoints(m_session.dataX, m_session.dataY, preview.x, preview.y, m_previewCaption);
 }
 
 void TrainingPage::onCheckpoint(const QString& path, qint64 step)

@@ -83,6 +83,14 @@ private:
     QPushButton* addButton(const QString& objectName, const QString& text, const QString& toolTip, void (TrainingPage::*slot)());
     void send(void (TrainingWorker::*command)());
     void updateButtons();
+    /// A paused run takes Steps as its new total.
+    void onTotalStepsEdited(long long steps);
+    /// After a run: the curves and samples shown become the previous run's, and say so.
+    void onOptionsEdited();
+    /// The data preview stops showing data that is no longer chosen, until the new one is in.
+    void onModelInputsChanged();
+    /// The EMA samples' text before this session's next preview: at which step it comes.
+    void showNextPreviewStep();
     void requestInspection();
     void onInspected(const DataInspection& result);
     void onStarted(const TrainingSession& session);
@@ -111,6 +119,11 @@ private:
     bool m_busy = false;
     long long m_step = 0;
     TrainingSession m_session;
+    bool m_previewShown = false;     // this session's EMA samples are on the page
+    QString m_previewCaption;        // and what they are
+    bool m_showsPreviousRun = false; // the settings changed since the run on the page ended
+    QString m_dataPreviewKey;        // the data (spec and image size) the data preview shows; empty: none
+    QString m_inspectDataKey;        // the data of the inspection in flight
 
     TrainingOptions* m_options = nullptr;
     TrainingPlots* m_plots = nullptr;

@@ -8,6 +8,7 @@
 
 #include "widgets/histogram_plot.h"
 #include "widgets/image_view.h"
+#include "widgets/least_height.h"
 #include "widgets/number_text.h"
 
 namespace ddpm::ui {
@@ -65,7 +66,8 @@ ForwardView::ForwardView(QWidget* parent)
     m_stripTitle->setObjectName(QStringLiteral("stripTitle"));
     m_stripTitle->setWordWrap(true);
 
-    auto* layout = new QVBoxLayout(this);
+    // The wrapped statistics and strip title must not keep the pictures from shrinking to fit.
+    auto* layout = new LeastHeightLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addLayout(top, 1);
     layout->addSpacing(6);

@@ -13,7 +13,7 @@ namespace ddpm::ui {
 namespace {
 
 /// The least height of the plot's data area, in pixels; the axes and the legend come on top.
-constexpr int kMinDataHeight = 120;
+constexpr int kMinDataHeight = 100;
 
 } // namespace
 

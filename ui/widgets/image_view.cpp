@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <QPainter>
+#include <QResizeEvent>
 
 namespace ddpm::ui {
 
@@ -56,9 +57,9 @@ void ImageView::setPlaceholder(const QString& text)
 void ImageView::setFollowWidth(bool follow)
 {
     m_followWidth = follow;
-    QSizePolicy policy(QSizePolicy::Expanding, follow ? QSizePolicy::Preferred : QSizePolicy::Expanding);
-    policy.setHeightForWidth(follow);
-    setSizePolicy(policy);
+    // Not a height for width, which a layout takes as this widget's least height too: the
+    // preferred height at the current width, never more, less where room is short.
+    setSizePolicy(QSizePolicy::Expanding, follow ? QSizePolicy::Maximum : QSizePolicy::Expanding);
     updateGeometry();
 }
 
@@ -121,13 +122,21 @@ int ImageView::heightForWidth(int width) const
 QSize ImageView::sizeHint() const
 {
     if (m_followWidth)
-        return {120, heightForWidth(120)};
+        return {120, heightForWidth(width())};
     return {220, 240};
+}
+
+void ImageView::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    if (m_followWidth && event->oldSize().width() != width())
+        updateGeometry(); // the preferred height follows the width
 }
 
 QSize ImageView::minimumSizeHint() const
 {
-    return {48, 48 + textHeight()};
+    // A row of tiles may shrink further, so that it fits its page rather than scroll it.
+    return {48, (m_followWidth ? 40 : 48) + textHeight()};
 }
 
 void ImageView::paintEvent(QPaintEvent*)

@@ -41,10 +41,14 @@ public:
 
     /// Text shown in place of the image while there is none (e.g. "computing…").
     void setPlaceholder(const QString& text);
+    QString placeholder() const { return m_placeholder; }
 
-    /// Makes the height follow the width (the image's aspect plus the caption), for rows of tiles.
+    /// Makes the preferred height follow the width (the image's aspect plus the caption), for
+    /// rows of tiles: never taller than that, and shorter where a layout has less room (down to
+    /// the minimum; the image is then shown smaller), so a row of tiles does not make its page
+    /// scroll. The size hint is the height at the current width.
     void setFollowWidth(bool follow);
-    bool hasHeightForWidth() const override { return m_followWidth; }
+    /// The height that shows the image whole at `width` (the image's aspect, plus the caption).
     int heightForWidth(int width) const override;
 
     QSize sizeHint() const override;
@@ -52,6 +56,7 @@ public:
 
 protected:
     void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     int textHeight() const;

@@ -92,6 +92,16 @@ void SamplePreview::setCaption(const QString& caption)
     m_caption->setText(caption);
 }
 
+QString SamplePreview::caption() const
+{
+    return m_caption->text();
+}
+
+QString SamplePreview::placeholder() const
+{
+    return m_stack->currentWidget() == m_image && m_image->image().isNull() ? m_image->placeholder() : QString();
+}
+
 bool SamplePreview::hasImage() const
 {
     return !m_image->image().isNull() && m_stack->currentWidget() == m_image;

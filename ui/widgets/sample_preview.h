@@ -27,6 +27,9 @@ public:
     /// Shows text in place of a picture (and forgets the picture).
     void setPlaceholder(const QString& text);
     void setCaption(const QString& caption);
+    QString caption() const;
+    /// The text shown in place of a picture; empty while a picture is shown.
+    QString placeholder() const;
 
     bool hasImage() const;
     /// Points shown over the data (0 for an image or a placeholder).

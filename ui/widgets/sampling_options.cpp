@@ -68,6 +68,8 @@ SamplingOptions::SamplingOptions(QWidget* parent)
     : QGroupBox(tr("Sampling"), parent)
 {
     auto* form = new QFormLayout(this);
+    // In a narrow column (presentation mode's font) a field goes under its label, not off the side.
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     m_model = new QComboBox(this);
     m_model->setObjectName(QStringLiteral("model"));
     for (const QString& data : oracleData())
@@ -90,7 +92,7 @@ SamplingOptions::SamplingOptions(QWidget* parent)
     m_modelNote->setFont(small);
     form->addRow(m_modelNote);
 
-    m_schedule = new ScheduleSelector(this);
+    m_schedule = new ScheduleSelector(this, ScheduleSelector::Arrangement::Wrapping);
     m_schedule->setObjectName(QStringLiteral("oracleSchedule"));
     m_schedule->setToolTip(tr("An oracle has no schedule of its own: the diffusion it denoises"));
     connect(m_schedule, &ScheduleSelector::choiceChanged, this, &SamplingOptions::changed);

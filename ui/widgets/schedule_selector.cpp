@@ -10,6 +10,7 @@
 #include <QSpinBox>
 
 #include "ddpm/schedule.h"
+#include "widgets/flow_layout.h"
 
 namespace ddpm::ui {
 
@@ -17,7 +18,7 @@ namespace {
 const QString kCustomItem = QStringLiteral("custom file…");
 }
 
-ScheduleSelector::ScheduleSelector(QWidget* parent)
+ScheduleSelector::ScheduleSelector(QWidget* parent, Arrangement arrangement)
     : QWidget(parent)
 {
     m_name = new QComboBox(this);
@@ -43,14 +44,32 @@ ScheduleSelector::ScheduleSelector(QWidget* parent)
     m_zeroTerminalSnr->setToolTip(tr("Rescale the schedule so that ᾱ_T = 0: the last step keeps no signal, "
                                      "its SNR is 0 (Lin et al. 2024). The bound's L_T is then undefined."));
 
-    auto* layout = new QHBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
     m_nameLabel = new QLabel(tr("Schedule"), this);
-    layout->addWidget(m_nameLabel);
-    layout->addWidget(m_name);
-    layout->addWidget(new QLabel(tr("T"), this));
-    layout->addWidget(m_steps);
-    layout->addWidget(m_zeroTerminalSnr);
+    auto* stepsLabel = new QLabel(tr("T"), this);
+    if (arrangement == Arrangement::OneRow) {
+        auto* layout = new QHBoxLayout(this);
+        layout->setContentsMargins(0, 0, 0, 0);
+        layout->addWidget(m_nameLabel);
+        layout->addWidget(m_name);
+        layout->addWidget(stepsLabel);
+        layout->addWidget(m_steps);
+        layout->addWidget(m_zeroTerminalSnr);
+    } else {
+        // Three pieces that a line break may separate: the name with its label, T with its
+        // label, the checkbox.
+        auto* layout = new FlowLayout(this);
+        layout->setContentsMargins(0, 0, 0, 0);
+        const auto piece = [](QWidget* label, QWidget* field) {
+            auto* pair = new QHBoxLayout;
+            pair->setContentsMargins(0, 0, 0, 0);
+            pair->addWidget(label);
+            pair->addWidget(field, 1);
+            return pair;
+        };
+        layout->addLayout(piece(m_nameLabel, m_name));
+        layout->addLayout(piece(stepsLabel, m_steps));
+        layout->addWidget(m_zeroTerminalSnr);
+    }
 
     connect(m_name, qOverload<int>(&QComboBox::activated), this, [this](int index) {
         if (m_name->itemData(index).toString().isEmpty()) {

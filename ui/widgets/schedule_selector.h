@@ -1,4 +1,6 @@
-// A compact row of controls choosing one schedule: name (named or custom file), T, zero-terminal SNR.
+// A compact row of controls choosing one schedule: name (named or custom file), T, zero-terminal
+// SNR. In a column that may be narrow, the row can wrap: the name, T and the checkbox move to
+// further lines where one line has no room.
 #pragma once
 
 #include <QWidget>
@@ -15,7 +17,11 @@ namespace ddpm::ui {
 class ScheduleSelector : public QWidget {
     Q_OBJECT
 public:
-    explicit ScheduleSelector(QWidget* parent = nullptr);
+    /// OneRow keeps its controls on one line (rows of a list line up); Wrapping starts a new
+    /// line where the width runs out (a settings column).
+    enum class Arrangement { OneRow, Wrapping };
+
+    explicit ScheduleSelector(QWidget* parent = nullptr, Arrangement arrangement = Arrangement::OneRow);
 
     /// What the controls hold; a custom file's steps is 0 (its T comes from the file).
     ScheduleChoice choice() const;

@@ -18,6 +18,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalBlocker>
@@ -27,6 +28,8 @@
 
 #include <algorithm>
 #include <limits>
+
+#include "widgets/font_scaled_width.h"
 
 namespace ddpm::ui {
 
@@ -63,11 +66,22 @@ void selectText(QComboBox* combo, const QString& value)
         combo->setCurrentIndex(i);
 }
 
+/// A combo box that asks for its longest item's width but may get less (the text is cut at
+/// the end), down to 20 average characters of its font: in a narrow column (presentation
+/// mode's font) it goes under its label instead of widening the column.
+void shrinkBelowLongestItem(QComboBox* combo)
+{
+    combo->setMinimumWidth(20 * combo->fontMetrics().averageCharWidth());
+    scaleWidthWithFont(combo);
+}
+
 QGroupBox* group(const QString& title, QWidget* parent, QFormLayout*& form)
 {
     auto* box = new QGroupBox(title, parent);
     form = new QFormLayout(box);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    // In a narrow column (presentation mode's font) a field goes under its label, not off the side.
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     return box;
 }
 
@@ -81,7 +95,8 @@ TrainingOptions::TrainingOptions(QWidget* parent)
     QFormLayout* form = nullptr;
 
     // Data
-    column->addWidget(group(tr("Data"), this, form));
+    m_runDefining << group(tr("Data"), this, form);
+    column->addWidget(m_runDefining.back());
     m_data = new QComboBox(this);
     m_data->setObjectName(QStringLiteral("data"));
     m_data->addItem(tr("Fashion-MNIST (28 × 28 gray)"), QStringLiteral("fashion-mnist"));
@@ -89,6 +104,7 @@ TrainingOptions::TrainingOptions(QWidget* parent)
         m_data->addItem(tr("2-D toy: %1").arg(QLatin1String(toy)), QStringLiteral("toy:") + QLatin1String(toy));
     m_data->addItem(tr("Image folder…"), kFolder);
     m_data->setToolTip(tr("What the model learns to generate: images (a UNet) or 2-D points (an MLP)."));
+    shrinkBelowLongestItem(m_data);
     form->addRow(tr("Data:"), m_data);
     auto* folderRow = new QHBoxLayout;
     m_folder = new QLineEdit(this);
@@ -112,7 +128,8 @@ TrainingOptions::TrainingOptions(QWidget* parent)
     connect(m_imageSize, QOverload<int>::of(&QSpinBox::valueChanged), this, &TrainingOptions::modelInputsChanged);
 
     // Model and diffusion
-    column->addWidget(group(tr("Model"), this, form));
+    m_runDefining << group(tr("Model"), this, form);
+    column->addWidget(m_runDefining.back());
     m_preset = addCombo(QStringLiteral("preset"), {}, tr("The network's size (model_config.h describes each preset)."));
     form->addRow(tr("Preset:"), m_preset);
     m_parameters = new QLabel(tr("…"), this);
@@ -155,7 +172,8 @@ TrainingOptions::TrainingOptions(QWidget* parent)
     connect(m_variance, QOverload<int>::of(&QComboBox::currentIndexChanged), this, &TrainingOptions::modelInputsChanged);
 
     // Optimiser
-    column->addWidget(group(tr("Optimiser"), this, form));
+    m_runDefining << group(tr("Optimiser"), this, form);
+    column->addWidget(m_runDefining.back());
     m_batch = new QSpinBox(this);
     m_batch->setObjectName(QStringLiteral("batch"));
     m_batch->setRange(0, 65536);
@@ -203,11 +221,11 @@ TrainingOptions::TrainingOptions(QWidget* parent)
 
     // Run
     column->addWidget(group(tr("Run"), this, form));
+    m_runForm = form;
     m_trainSteps = new QSpinBox(this);
     m_trainSteps->setObjectName(QStringLiteral("trainSteps"));
     m_trainSteps->setRange(1, 1000000000);
     m_trainSteps->setSingleStep(1000);
-    m_trainSteps->setToolTip(tr("Training steps in all; the run saves a checkpoint and ends there."));
     form->addRow(tr("Steps:"), m_trainSteps);
     m_sampleEvery = new QSpinBox(this);
     m_sampleEvery->setObjectName(QStringLiteral("sampleEvery"));
@@ -224,6 +242,7 @@ TrainingOptions::TrainingOptions(QWidget* parent)
     form->addRow(tr("Preview images:"), m_sampleCount);
     m_sampleSteps = new QComboBox(this);
     m_sampleSteps->setObjectName(QStringLiteral("sampleSteps"));
+    shrinkBelowLongestItem(m_sampleSteps);
     m_sampleSteps->addItem(QString(), kPreviewDdimSteps);
     m_sampleSteps->addItem(tr("DDPM, all T steps"), 0);
     m_sampleSteps->setToolTip(
@@ -235,24 +254,41 @@ TrainingOptions::TrainingOptions(QWidget* parent)
             .arg(kPreviewDdimSteps));
     form->addRow(tr("Previews:"), m_sampleSteps);
     connect(m_steps, QOverload<int>::of(&QSpinBox::valueChanged), this, &TrainingOptions::updatePreviewChoices);
-    auto* runRow = new QHBoxLayout;
+    m_runRow = new QHBoxLayout;
     m_runFolder = new QLineEdit(this);
     m_runFolder->setObjectName(QStringLiteral("runFolder"));
     m_runFolder->setPlaceholderText(tr("new folder under runs/"));
     m_runFolder->setToolTip(tr("Where config.json, metrics.csv, checkpoints/ and samples/ go, as with `ddpm train --out`.\n"
                                "Empty: a new dated folder in %1.")
                                 .arg(TrainingSettings::defaultRunDir().section(QLatin1Char('/'), 0, -2)));
-    auto* browseRun = new QPushButton(tr("Browse…"), this);
-    browseRun->setToolTip(tr("Choose an empty folder for the run."));
-    connect(browseRun, &QPushButton::clicked, this, &TrainingOptions::browseRunFolder);
-    runRow->addWidget(m_runFolder, 1);
-    runRow->addWidget(browseRun);
-    form->addRow(tr("Run folder:"), runRow);
+    m_browseRun = new QPushButton(tr("Browse…"), this);
+    m_browseRun->setToolTip(tr("Choose an empty folder for the run."));
+    connect(m_browseRun, &QPushButton::clicked, this, &TrainingOptions::browseRunFolder);
+    m_runRow->addWidget(m_runFolder, 1);
+    m_runRow->addWidget(m_browseRun);
+    form->addRow(tr("Run folder:"), m_runRow);
+
+    // Any change: what Start would train now differs from the run on the page.
+    for (QComboBox* c : findChildren<QComboBox*>())
+        connect(c, QOverload<int>::of(&QComboBox::currentIndexChanged), this, &TrainingOptions::edited);
+    for (QSpinBox* b : findChildren<QSpinBox*>())
+        connect(b, QOverload<int>::of(&QSpinBox::valueChanged), this, &TrainingOptions::edited);
+    for (QDoubleSpinBox* b : findChildren<QDoubleSpinBox*>())
+        connect(b, QOverload<double>::of(&QDoubleSpinBox::valueChanged), this, &TrainingOptions::edited);
+    for (QLineEdit* e : {m_folder, m_runFolder})
+        connect(e, &QLineEdit::textChanged, this, &TrainingOptions::edited);
+    connect(m_trainSteps, QOverload<int>::of(&QSpinBox::valueChanged), this, [this](int steps) {
+        // Raised past the steps done, a paused run's total may not come back to them.
+        if (m_editable == Editable::TotalStepsOnly && steps > m_stepsDone)
+            m_trainSteps->setMinimum(static_cast<int>(m_stepsDone + 1));
+        Q_EMIT totalStepsEdited(steps);
+    });
 
     TrainingSettings defaults;
     defaults.config.sampleEvery = kImagePreviewEvery;
     defaults.config.sampleSteps = kPreviewDdimSteps;
     setSettings(defaults);
+    setEditable(Editable::All); // Steps' tooltip
 }
 
 QComboBox* TrainingOptions::addCombo(const QString& objectName, const QStringList& items, const QString& toolTip)
@@ -278,20 +314,57 @@ bool TrainingOptions::dataIsImages() const
     return !m_data->currentData().toString().startsWith(QLatin1String("toy:"));
 }
 
-void TrainingOptions::onDataChanged()
+void TrainingOptions::setEditable(Editable editable, long long stepsDone)
 {
+    m_editable = editable;
+    m_stepsDone = stepsDone;
+    // Never below the total shown, so the box does not change the total by itself (a run
+    // opened at its last step: Steps equals the steps done until raised).
+    const long long least = editable == Editable::TotalStepsOnly ? std::min<long long>(stepsDone + 1, m_trainSteps->value()) : 1;
+    m_trainSteps->setMinimum(static_cast<int>(std::clamp<long long>(least, 1, m_trainSteps->maximum())));
+    m_trainSteps->setToolTip(editable == Editable::TotalStepsOnly
+                                 ? tr("Training steps in all: more than the %1 done. The paused run trains on to it "
+                                      "when resumed (its other settings stay as they are).")
+                                       .arg(QLocale::system().toString(stepsDone))
+                                 : tr("Training steps in all; the run saves a checkpoint and ends there."));
+    updateEnabled();
+}
+
+void TrainingOptions::updateEnabled()
+{
+    const bool all = m_editable == Editable::All;
+    setEnabled(m_editable != Editable::Nothing);
+    for (QGroupBox* box : std::as_const(m_runDefining))
+        box->setEnabled(all);
     const bool folder = m_data->currentData().toString() == kFolder;
     m_folder->setEnabled(folder);
     m_browseFolder->setEnabled(folder);
     m_imageSize->setEnabled(dataIsImages());
-    m_sampleCount->setEnabled(dataIsImages());
+    // In the Run box only Steps stays editable for a paused run.
+    const auto setRowEnabled = [this](QWidget* field, bool enabled) {
+        field->setEnabled(enabled);
+        if (QWidget* label = m_runForm->labelForField(field))
+            label->setEnabled(enabled);
+    };
+    setRowEnabled(m_sampleEvery, all);
+    setRowEnabled(m_sampleCount, all && dataIsImages());
+    setRowEnabled(m_sampleSteps, all);
+    m_runFolder->setEnabled(all);
+    m_browseRun->setEnabled(all);
+    if (QWidget* label = m_runForm->labelForField(m_runRow))
+        label->setEnabled(all);
+}
+
+void TrainingOptions::onDataChanged()
+{
+    updateEnabled();
     const bool wasImages = m_preset->property("images").toBool();
     fillPresets();
     if (wasImages != dataIsImages()) {
         // The other kind of data: its own preview interval (the batch and lr "auto" follow by themselves).
         m_sampleEvery->setValue(int(dataIsImages() ? kImagePreviewEvery : kPointPreviewEvery));
     }
-    if (folder && m_folder->text().trimmed().isEmpty())
+    if (m_data->currentData().toString() == kFolder && m_folder->text().trimmed().isEmpty())
         browseFolder();
     Q_EMIT modelInputsChanged();
 }

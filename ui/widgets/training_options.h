@@ -2,9 +2,11 @@
 // set), the model preset, the diffusion (schedule, T, prediction, variance), the loss and how
 // t is drawn, the optimiser (batch, learning rate, warm-up, gradient clipping, EMA decay), the
 // seed, the length of the run, the previews and the run folder. Loss choices that cannot train
-// the chosen parameterisation are disabled with core's reason (ddpm::checkLossFits).
+// the chosen parameterisation are disabled with core's reason (ddpm::checkLossFits). While a
+// run is paused only Steps stays editable (its total); the rest defines the run.
 #pragma once
 
+#include <QList>
 #include <QStringList>
 #include <QWidget>
 
@@ -13,6 +15,9 @@
 
 class QComboBox;
 class QDoubleSpinBox;
+class QFormLayout;
+class QGroupBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -25,6 +30,17 @@ class TrainingOptions : public QWidget {
     Q_OBJECT
 public:
     explicit TrainingOptions(QWidget* parent = nullptr);
+
+    /// What the user may change.
+    enum class Editable {
+        All,            ///< no run: every setting
+        TotalStepsOnly, ///< a paused run: Steps, its total (more than the steps done), and nothing else
+        Nothing,        ///< a run that trains, or a command in flight
+    };
+    /// With TotalStepsOnly, Steps cannot go below stepsDone + 1 (nor below the total shown, when
+    /// the run has reached it: opened at its last step).
+    void setEditable(Editable editable, long long stepsDone = 0);
+    Editable editable() const { return m_editable; }
 
     /// The settings as the controls hold them (0 for batch and lr: the trainer's default).
     TrainingSettings settings() const;
@@ -62,10 +78,16 @@ Q_SIGNALS:
     void modelInputsChanged();
     /// The user chose another schedule or T (setSchedule and setSettings do not emit it).
     void scheduleEdited(const ddpm::ui::ScheduleChoice& choice);
+    /// Any control changed (not by setSettings): what Start would train now is different.
+    void edited();
+    /// Steps changed (not by setSettings): for a paused run, its new total.
+    void totalStepsEdited(long long steps);
 
 private:
     QComboBox* addCombo(const QString& objectName, const QStringList& items, const QString& toolTip);
     void onDataChanged();
+    /// Enabled states: by the data kind (folder, image size, preview images) and by editable().
+    void updateEnabled();
     void fillPresets();
     void updateLossChoices();
     void browseFolder();
@@ -75,6 +97,11 @@ private:
     void showScheduleName(const QString& name);
 
     ddpm::TrainConfig m_base;  // fields without a control pass through settings()
+    Editable m_editable = Editable::All;
+    long long m_stepsDone = 0;       // by the paused run (TotalStepsOnly)
+    QList<QGroupBox*> m_runDefining; // the Data, Model and Optimiser boxes
+    QFormLayout* m_runForm = nullptr; // the Run box's rows
+    QHBoxLayout* m_runRow = nullptr;  // the run folder and its Browse button
     QComboBox* m_data = nullptr;
     QLineEdit* m_folder = nullptr;
     QPushButton* m_browseFolder = nullptr;
@@ -99,6 +126,7 @@ private:
     QSpinBox* m_sampleCount = nullptr;
     QComboBox* m_sampleSteps = nullptr;   // the previews' chain: DDIM on K steps, or DDPM (0)
     QLineEdit* m_runFolder = nullptr;
+    QPushButton* m_browseRun = nullptr;
 };
 
 } // namespace ddpm::ui

@@ -136,6 +136,11 @@ void TrainingWorker::singleStep()
     QMetaObject::invokeMethod(this, &TrainingWorker::doStep, Qt::QueuedConnection);
 }
 
+void TrainingWorker::setTotalSteps(long long steps)
+{
+    QMetaObject::invokeMethod(this, [this, steps] { doSetTotalSteps(steps); }, Qt::QueuedConnection);
+}
+
 void TrainingWorker::stop()
 {
     m_interrupt.store(true);
@@ -345,7 +350,7 @@ void TrainingWorker::doResume()
     if (!m_trainer || m_state != State::Paused)
         return;
     if (m_trainer->stepCount() >= m_trainer->config().steps) {
-        Q_EMIT failed(tr("The run has reached its %1 steps: raise Steps and open its checkpoint to train further.")
+        Q_EMIT failed(tr("The run has reached its %1 steps: raise Steps to train further.")
                           .arg(m_trainer->config().steps));
         return;
     }
@@ -371,6 +376,28 @@ void TrainingWorker::doStep()
         return;
     }
     setState(State::Paused); // tells the page the step is done
+}
+
+void TrainingWorker::doSetTotalSteps(long long steps)
+{
+    if (!m_trainer || m_state != State::Paused)
+        return;
+    if (steps == m_trainer->config().steps)
+        return;
+    if (steps <= m_trainer->stepCount()) {
+        Q_EMIT failed(tr("Steps must be more than the %1 steps the run has done; it stays at %2.")
+                          .arg(m_trainer->stepCount())
+                          .arg(m_trainer->config().steps));
+        emitProgress(true); // the page shows the total that stands
+        return;
+    }
+    try {
+        m_trainer->setTotalSteps(steps);
+        m_run->writeConfig(m_trainer->config());
+    } catch (...) {
+        fail(tr("Cannot change the run's steps"), false);
+    }
+    emitProgress(true);
 }
 
 void TrainingWorker::doStop()

@@ -54,6 +54,10 @@ public:
     void resume();
     /// One step while paused.
     void singleStep();
+    /// A new total for the paused session, more than the steps done (fails with a message
+    /// otherwise); written to the run's config.json, so `ddpm train --resume` goes on to it too.
+    /// Progress with the new total and ETA follows.
+    void setTotalSteps(long long steps);
     /// Saves a checkpoint (unless this step's is saved) and ends the session; without one it
     /// just answers Idle.
     void stop();
@@ -78,6 +82,7 @@ private:
     void doPause();
     void doResume();
     void doStep();
+    void doSetTotalSteps(long long steps);
     void doStop();
     void doSave();
     void beginSession(const QString& resumedFrom);
