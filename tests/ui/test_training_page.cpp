@@ -50,6 +50,17 @@ TrainingSettings toySettings(const QString& runDir)
     return s;
 }
 
+/// Trains a toy run of `steps` steps into runDir on the page, to its end (check
+/// QTest::currentTestFailed() after it).
+void trainToyRunToEnd(TrainingPage& page, const QString& runDir, long long steps)
+{
+    TrainingSettings s = toySettings(runDir);
+    s.config.steps = steps;
+    page.options()->setSettings(s);
+    page.startOrResume();
+    QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Idle && !page.isBusy() && page.step() == steps, kWait);
+}
+
 QPushButton* button(const TrainingPage& page, const char* name)
 {
     auto* b = page.findChild<QPushButton*>(QLatin1String(name));
@@ -208,11 +219,8 @@ private Q_SLOTS:
         const QString runDir = dir.filePath(QStringLiteral("run"));
         TrainingPage page;
         page.show();
-        TrainingSettings s = toySettings(runDir);
-        s.config.steps = 25;
-        page.options()->setSettings(s);
-        page.startOrResume();
-        QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Idle && !page.isBusy() && page.step() == 25, kWait);
+        trainToyRunToEnd(page, runDir, 25);
+        if (QTest::currentTestFailed()) return;
         QCOMPARE(page.samplePreview()->pointCount(), 1000); // the preview at step 20
 
         page.openCheckpoint(runDir);
@@ -253,11 +261,8 @@ private Q_SLOTS:
         const QString runDir = dir.filePath(QStringLiteral("run"));
         TrainingPage page;
         page.show();
-        TrainingSettings s = toySettings(runDir);
-        s.config.steps = 25;
-        page.options()->setSettings(s);
-        page.startOrResume();
-        QTRY_VERIFY_WITH_TIMEOUT(page.state() == State::Idle && !page.isBusy() && page.step() == 25, kWait);
+        trainToyRunToEnd(page, runDir, 25);
+        if (QTest::currentTestFailed()) return;
         auto* summary = page.findChild<QLabel*>(QStringLiteral("summary"));
         QVERIFY(!summary->text().contains(QStringLiteral("Previous run")));
         QCOMPARE(page.samplePreview()->caption().left(19), QStringLiteral("EMA model at step 2"));
