@@ -12,7 +12,6 @@
 #include "ddpm/error.h"
 #include "ddpm/time_embedding.h"
 #include "group_norm_silu.h"
-#include "parallel_bmm.h"
 
 namespace ddpm {
 
@@ -199,9 +198,9 @@ public:
         const auto part = [&](int i) { return qkv.narrow(3, i * d, d).transpose(1, 2).reshape({b * m_heads, n, d}); };
         const at::Tensor q = part(0), k = part(1), v = part(2);
         // weights[., i, j]: how much query position i attends to key position j.
-        const at::Tensor weights = at::softmax(parallelBmm(q, k.transpose(1, 2)) / std::sqrt(static_cast<double>(d)), -1);
+        const at::Tensor weights = at::softmax(at::bmm(q, k.transpose(1, 2)) / std::sqrt(static_cast<double>(d)), -1);
         // [B heads, N, d] -> [B, C, H, W] with channels-last strides (a view for one head).
-        const at::Tensor out = parallelBmm(weights, v).view({b, m_heads, n, d}).transpose(1, 2).reshape({b, h, w, c}).permute({0, 3, 1, 2});
+        const at::Tensor out = at::bmm(weights, v).view({b, m_heads, n, d}).transpose(1, 2).reshape({b, h, w, c}).permute({0, 3, 1, 2});
         // In the input's layout (channels-last on the CPU, NCHW elsewhere) for the projection and the sum.
         return x + m_proj->forward(out.contiguous(x.suggest_memory_format()));
     }

@@ -26,7 +26,6 @@
 #include "ddpm/time_embedding.h"
 #include "ddpm/unet.h"
 #include "group_norm_silu.h"
-#include "parallel_bmm.h"
 
 Q_DECLARE_METATYPE(ddpm::UNetConfig)
 Q_DECLARE_METATYPE(ddpm::MLPConfig)
@@ -117,7 +116,6 @@ private Q_SLOTS:
     void fusedGroupNormMatchesFloat64_data();
     void fusedGroupNormMatchesFloat64();
     void fusedGroupNormIsThreadCountInvariant();
-    void parallelBmmEqualsBmm();
     void unetChannelsLastMatchesFloat64_data();
     void unetChannelsLastMatchesFloat64();
 
@@ -281,26 +279,6 @@ void TestModels::fusedGroupNormIsThreadCountInvariant()
         QVERIFY2(at::equal(runs[0][i], runs[1][i]), qPrintable(QString("tensor %1").arg(i)));
 }
 
-// The thread-split product runs the same BLAS call per matrix as at::bmm: equal to the bit,
-// forward and both gradients, for the transposed views attention hands it.
-void TestModels::parallelBmmEqualsBmm()
-{
-    ddpm::Rng rng(34);
-    const at::Tensor a = rng.normal({7, 12, 5}), b = rng.normal({7, 12, 9}), upstream = rng.normal({7, 5, 9});
-    const int before = at::get_num_threads();
-    at::set_num_threads(2);
-    std::vector<at::Tensor> results[2];
-    for (int split = 0; split < 2; ++split) {
-        at::Tensor ai = a.clone().requires_grad_(true), bi = b.clone().requires_grad_(true);
-        const at::Tensor c = split ? ddpm::parallelBmm(ai.transpose(1, 2), bi) : at::bmm(ai.transpose(1, 2), bi);
-        (c * upstream).sum().backward();
-        results[split] = {c.detach(), ai.grad(), bi.grad()};
-    }
-    at::set_num_threads(before);
-    for (size_t i = 0; i < 3; ++i)
-        QVERIFY2(at::equal(results[0][i], results[1][i]), qPrintable(QString("tensor %1").arg(i)));
-}
-
 // On the CPU the UNet computes channels-last with the fused GroupNorm; the same net in float64
 // takes torch's own NCHW operations. Output and every parameter's gradient must agree.
 void TestModels::unetChannelsLastMatchesFloat64_data()
@@ -336,7 +314,7 @@ void TestModels::unetChannelsLastMatchesFloat64()
         return results;
     };
     const int before = at::get_num_threads();
-    at::set_num_threads(2); // the split attention products too
+    at::set_num_threads(2); // the fused kernel split over the images too
     const std::vector<at::Tensor> fast = run(at::kFloat);
     QVERIFY(fast[0].is_contiguous());
     const std::vector<at::Tensor> reference = run(at::kDouble);
