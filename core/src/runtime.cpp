@@ -3,7 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <limits>
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -17,6 +17,7 @@
 #include <torch/version.h>
 
 #include "ddpm/error.h"
+#include "group_norm_silu.h"
 
 namespace ddpm {
 
@@ -24,36 +25,53 @@ namespace {
 
 constexpr int kMaxThreads = 256;
 constexpr int kProbeMaxThreads = 8;
-constexpr int kProbeRounds = 3;
+constexpr int kWarmUpSteps = 2;
+constexpr double kBlockSeconds = 0.06;
 
-/// Mean seconds per step of work shaped like the networks' layers: GroupNorm and SiLU of
-/// [16, 64, 14, 14], an attention-like batched matrix product, and a convolution's matrix
-/// product ([6272, 288] x [288, 64], a 3 x 3 conv of 32 to 64 channels over 8 images of
-/// 28 x 28), run back to back for about 20 ms at the current thread count. No convolution on purpose: oneDNN sizes
-/// its thread team at the process's first convolution and keeps it (seen with Debian's
-/// LibTorch 1.13: a first conv at 1 thread kept every later one at 1, a first at 2 kept them
-/// at 2), so a probe that convolved would fix the count it is meant to measure. The mean, not
-/// the best step: throughput is what counts, and with another process on the cores OpenMP's
-/// barriers stall for whole scheduler slices now and then.
-double secondsPerStep(const at::Tensor& x, const at::Tensor& k, const at::Tensor& columns, const at::Tensor& filters)
+/// The probe's step: a training step of the UNet's commonest block in its own layout, a 3 x 3
+/// convolution of 32 to 32 channels over [32, 32, 28, 28] channels-last, GroupNorm(32) and
+/// SiLU (the fused kernel), forward and backward; convolutions are about 70% of a training
+/// step and scale with threads as the step does. Shapes the probe makes up are its own:
+/// oneDNN keeps primitives per thread count, so nothing it creates fixes a later count.
+struct ProbeStep {
+    at::Tensor x = at::randn({32, 32, 28, 28}).contiguous(at::MemoryFormat::ChannelsLast).requires_grad_(true);
+    at::Tensor w = (at::randn({32, 32, 3, 3}) * 0.05).contiguous(at::MemoryFormat::ChannelsLast).requires_grad_(true);
+    at::Tensor gamma = at::ones({32}).requires_grad_(true);
+    at::Tensor beta = at::zeros({32}).requires_grad_(true);
+
+    void operator()() const
+    {
+        groupNormSiLU(at::conv2d(x, w, {}, 1, 1), 32, gamma, beta, 1e-5, true).sum().backward();
+    }
+};
+
+/// Mean seconds per step over one block at the current thread count: a few steps first
+/// (after a change of count, OpenMP's new team and oneDNN's primitives for it make the first
+/// steps up to twice as slow), then steps back to back for about 60 ms. The mean, not the best
+/// step: throughput is what counts, and with another process on the cores OpenMP's barriers
+/// stall for whole scheduler slices now and then.
+double secondsPerStep(const ProbeStep& step)
 {
     using Clock = std::chrono::steady_clock;
-    auto work = [&] {
-        const at::Tensor h = at::silu(at::group_norm(x, 32));
-        // A 3 x 3 convolution as a matrix product of its im2col columns (what the UNet's convs,
-        // most of a training step, amount to), through the BLAS rather than oneDNN.
-        return at::bmm(h.reshape({x.size(0), x.size(1), -1}).transpose(1, 2), k).sum() + at::mm(columns, filters).sum();
-    };
-    at::Tensor y = work(); // warm-up: thread pool start, buffers
+    for (int i = 0; i < kWarmUpSteps; ++i) step();
     int reps = 0;
     double elapsed = 0.0;
     const auto start = Clock::now();
     do {
-        y = work();
+        step();
         ++reps;
         elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-    } while (reps < 3 || elapsed < 0.02);
+    } while (elapsed < kBlockSeconds);
     return elapsed / reps;
+}
+
+/// The counts the probe tries: 1, 2, 4, ... and maxCount itself.
+std::vector<int> candidateCounts(int maxCount)
+{
+    std::vector<int> counts;
+    for (int n = 1; n < maxCount; n *= 2) counts.push_back(n);
+    counts.push_back(maxCount);
+    return counts;
 }
 
 } // namespace
@@ -79,35 +97,47 @@ int threadCount()
 
 int probeThreadCount()
 {
-    const int before = threadCount();
     const unsigned hw = std::thread::hardware_concurrency();
     const int maxCount = std::clamp(static_cast<int>(hw), 1, kProbeMaxThreads);
     if (maxCount == 1) return 1;
 
-    const at::Tensor x = at::randn({16, 64, 14, 14}, at::kFloat);
-    const at::Tensor w = at::randn({16, 64, 196}, at::kFloat) * 0.05;
-    const at::Tensor columns = at::randn({6272, 288}, at::kFloat);
-    const at::Tensor filters = at::randn({288, 64}, at::kFloat) * 0.05;
-    // Three rounds over every count, keeping each count's best round: a burst of noise in
-    // one round does not decide, but a count that is slow every time loses.
-    std::vector<double> seconds(maxCount + 1, std::numeric_limits<double>::infinity());
-    try {
-        for (int round = 0; round < kProbeRounds; ++round)
-            for (int n = 1; n <= maxCount; ++n) {
-                at::set_num_threads(n);
-                seconds[n] = std::min(seconds[n], secondsPerStep(x, w, columns, filters));
+    // In a thread of its own, so that nothing the probe leaves behind touches the caller: its
+    // OpenMP team, its thread count and its heap (glibc gives each thread's allocations an
+    // arena of their own). Probing on the caller's thread left 2-thread training about 15%
+    // slower than a process that never probed (median of 11 alternated rounds); from its own
+    // thread, the same (8 rounds). A new thread also starts with gradients on, whatever the
+    // caller's scope (an inference scope would refuse the step's backward pass).
+    const std::vector<int> counts = candidateCounts(maxCount);
+    std::vector<double> seconds(counts.size(), 0.0);
+    std::exception_ptr failure;
+    std::thread probe([&] {
+        try {
+            const ProbeStep step;
+            // Two blocks per count, in the order 1, 2, .. max, max, .. 2, 1: a drift in the
+            // machine's speed (another process, the host) falls on every count alike.
+            for (std::size_t i = 0; i < counts.size(); ++i) {
+                at::set_num_threads(counts[i]);
+                seconds[i] += secondsPerStep(step);
             }
-    } catch (...) {
-        at::set_num_threads(before);
-        throw;
-    }
-    // More threads must earn their place: at least 10% faster than the best so far.
-    int best = 1;
-    for (int n = 2; n <= maxCount; ++n)
-        if (seconds[n] < 0.9 * seconds[best])
-            best = n;
-    at::set_num_threads(before);
-    return best;
+            for (std::size_t i = counts.size(); i-- > 0;) {
+                at::set_num_threads(counts[i]);
+                seconds[i] += secondsPerStep(step);
+            }
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    });
+    probe.join();
+    if (failure) std::rethrow_exception(failure);
+    // The most threads unless fewer are at least 10% faster: on a quiet machine a second
+    // thread trains the UNet 1.3-2x faster while this VM's noise moves one probe by 20-40%,
+    // and where threads do not pay (the small MLP) they cost at most a few per cent; under
+    // contention more threads are many times slower, which no noise hides.
+    std::size_t best = counts.size() - 1;
+    for (std::size_t i = best; i-- > 0;)
+        if (seconds[i] < 0.9 * seconds[best])
+            best = i;
+    return counts[best];
 }
 
 c10::Device pickDevice(const std::string& preference)

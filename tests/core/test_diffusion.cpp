@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
 
 #include "ddpm/diffusion.h"
 #include "ddpm/error.h"
@@ -404,6 +405,12 @@ void TestDiffusion::runtimeHelpers()
     const int best = ddpm::probeThreadCount();
     QVERIFY(best >= 1 && best <= 8);
     QCOMPARE(ddpm::threadCount(), 2); // the probe restores the count
+    {
+        // The probe's step runs backward: it must work from a caller's inference scope too.
+        c10::InferenceMode inference;
+        QVERIFY(ddpm::probeThreadCount() >= 1);
+        QVERIFY(c10::InferenceMode::is_enabled());
+    }
     ddpm::setThreadCount(before);
 
     QVERIFY(ddpm::pickDevice("cpu").is_cpu());

@@ -11,15 +11,15 @@ namespace ddpm {
 void setThreadCount(int threads);
 /// Torch's current intra-op thread count.
 int threadCount();
-/// A short timed probe (about 0.3 s at 2 cores): the mean time per step of GroupNorm, SiLU, an
-/// attention-like batched matrix product and a convolution's matrix product (im2col columns
-/// times filters, through the BLAS), at 1 thread
-/// and at every count up to the hardware's (at most 8), best of three rounds each; returns the
-/// fastest count, where more threads must be at least 10% faster to win. Leaves the count as it
-/// found it. It runs no convolution: oneDNN fixes its thread team at the process's first one,
-/// so the count should be set before any convolution runs. Conservative on purpose: with
-/// another process busy on the cores, extra OpenMP threads can make work 5-20 times slower,
-/// and the mean sees those stalls (docs/PERFORMANCE.md).
+/// A short timed probe (about 0.4 s at 2 cores): the mean time per step of a small training
+/// step shaped like the UNet's commonest block (a channels-last 3 x 3 convolution, GroupNorm
+/// and SiLU, forward and backward), in two blocks for each of 1, 2, 4, ... threads and the
+/// hardware's count (at most 8), each block after a short warm-up; returns the most threads
+/// unless fewer are at least 10% faster. Runs on a thread of its own and leaves the caller's
+/// count, OpenMP team and heap as they were (probing on the caller's thread left its 2-thread
+/// training about 15% slower). Under contention
+/// (another process busy on the cores) extra OpenMP threads are many times slower, and the
+/// mean sees that (docs/PERFORMANCE.md).
 int probeThreadCount();
 
 /// Process set-up for tensor work, called once at the start of main(): keeps large freed
