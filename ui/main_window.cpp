@@ -18,6 +18,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QScreen>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QStackedWidget>
@@ -571,7 +572,12 @@ void MainWindow::fitWindowToMode()
         if (m_presentation) {
             // The room the pages need beyond what they have: the window grows by it, as it would
             // without the page scroll area, but only as far as the screen (keepOnScreen).
-            const QSize more = m_pages->minimumSizeHint() - m_pageScroll->viewport()->size();
+            QSize more = m_pages->minimumSizeHint() - m_pageScroll->viewport()->size();
+            // With room for the vertical scroll bar too, shown or not: a page that still scrolls
+            // down (its lesson open on a small screen) must not scroll sideways as well.
+            const QScrollBar* bar = m_pageScroll->verticalScrollBar();
+            if (!bar->isVisible())
+                more.rwidth() += bar->sizeHint().width();
             resize(size() + more.expandedTo(QSize(0, 0)));
         } else if (m_normalSize.isValid()) {
             resize(m_normalSize);

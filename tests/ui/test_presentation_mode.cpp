@@ -6,7 +6,7 @@
 // main() below) the window never grows past the screen's available width, no page needs more,
 // and the window comes back to its size after presentation mode. In the window as it opens on
 // that screen, pages fit its height without scrolling: the Schedule page (lesson closed), the
-// Training page, the Forward page (lesson closed) and the Reverse chain page while presenting,
+// Training page, the Forward page and the Reverse chain page while presenting,
 // the Bound, Forward and Reverse chain pages with their lessons open in normal mode; the Reverse
 // chain page's batch grid is in view whole with a chain of images; the Training and Reverse
 // chain pages' settings columns never scroll sideways. Presenting, the Schedule page's controls
@@ -262,6 +262,7 @@ private Q_SLOTS:
         QTest::newRow("Training, presenting") << int(MainWindow::Training) << true << false;
         QTest::newRow("Bound, lesson open") << int(MainWindow::Bound) << false << true;
         QTest::newRow("Forward, presenting") << int(MainWindow::Forward) << true << false;
+        QTest::newRow("Forward, presenting, lesson open") << int(MainWindow::Forward) << true << true;
         QTest::newRow("Forward, lesson open") << int(MainWindow::Forward) << false << true;
         QTest::newRow("Reverse, presenting, lesson open") << int(MainWindow::Reverse) << true << true;
         QTest::newRow("Reverse, lesson open") << int(MainWindow::Reverse) << false << true;

@@ -1,7 +1,9 @@
 #include "widgets/forward_view.h"
 
+#include <algorithm>
 #include <cmath>
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -41,16 +43,26 @@ ForwardView::ForwardView(QWidget* parent)
     m_stats->setToolTip(tr("Measured over every pixel and channel of xₜ. Predicted by q(xₜ | x₀): "
                            "mean √ᾱₜ·mean(x₀), std √(ᾱₜ·var(x₀) + 1 − ᾱₜ)."));
 
-    auto* histogramBox = new QVBoxLayout;
-    histogramBox->addWidget(m_histogram, 1);
-    histogramBox->addWidget(m_stats);
+    // Two columns: the pictures and the histogram. The statistics go under one or the other
+    // (placeStats); each column lays out through LeastHeightLayout, so their wrapped text never
+    // holds the pictures or the histogram at their preferred heights.
+    auto* pictureRow = new QHBoxLayout;
+    pictureRow->addWidget(m_x0View, 1);
+    pictureRow->addWidget(m_noiseView, 1);
+    pictureRow->addWidget(m_xtView, 1);
+    pictureRow->addWidget(m_xtChainView, 1);
+    m_pictureColumn = new LeastHeightLayout;
+    m_pictureColumn->setContentsMargins(0, 0, 0, 0);
+    m_pictureColumn->addLayout(pictureRow, 1);
+    m_histogramColumn = new LeastHeightLayout;
+    m_histogramColumn->setContentsMargins(0, 0, 0, 0);
+    m_histogramColumn->addWidget(m_histogram, 1);
+    m_histogramColumn->addWidget(m_stats);
 
+    // Three pictures shown (the noise or the chain's x_t hidden), the histogram a fourth share.
     auto* top = new QHBoxLayout;
-    top->addWidget(m_x0View, 1);
-    top->addWidget(m_noiseView, 1);
-    top->addWidget(m_xtView, 1);
-    top->addWidget(m_xtChainView, 1);
-    top->addLayout(histogramBox, 1);
+    top->addLayout(m_pictureColumn, 3);
+    top->addLayout(m_histogramColumn, 1);
 
     auto* stripRow = new QHBoxLayout;
     stripRow->setSpacing(4);
@@ -170,6 +182,57 @@ void ForwardView::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
     updateStripTitle(); // the tiles' scale changes with the width
+    placeStats();
+}
+
+bool ForwardView::event(QEvent* event)
+{
+    const bool done = QWidget::event(event);
+    // New size hints (presentation mode's font, longer statistics) may move the statistics.
+    if (event->type() == QEvent::LayoutRequest)
+        placeStats();
+    return done;
+}
+
+void ForwardView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    placeStats();
+}
+
+bool ForwardView::statsUnderPictures() const
+{
+    return m_pictureColumn->indexOf(m_stats) >= 0;
+}
+
+void ForwardView::placeStats()
+{
+    if (m_placingStats || !isVisible() || height() <= 0)
+        return; // a hidden page is placed when it shows
+    m_placingStats = true;
+    // The view's least height with the statistics under the histogram, at the widths the
+    // columns have: the least height now, less the top row's, plus the top row's with them
+    // there. The pictures' row and the histogram as the columns' layouts take them.
+    const int least = layout()->heightForWidth(width());
+    const int spacing = std::max(0, m_histogramColumn->spacing());
+    const int pictures = m_pictureColumn->itemAt(0)->minimumSize().height();
+    const int histogram = m_histogramColumn->itemAt(0)->minimumSize().height();
+    const int histogramWidth = std::max(m_histogram->width(), m_stats->minimumSizeHint().width());
+    const int underHistogram = std::max(pictures, histogram + spacing + m_stats->heightForWidth(histogramWidth));
+    const bool under = statsUnderPictures();
+    const int topNow = under ? std::max(pictures + spacing + m_stats->heightForWidth(m_pictureColumn->geometry().width()), histogram)
+                             : underHistogram;
+    const int needed = least - topNow + underHistogram;
+    // Under the histogram while it fits with room to spare (a view held at its least height is
+    // short of it); back there only with two lines more than it needs, so the choice settles.
+    const bool fits = under ? needed + 2 * fontMetrics().lineSpacing() <= height() : needed < height();
+    if (fits == under) {
+        QBoxLayout* from = under ? m_pictureColumn : m_histogramColumn;
+        QBoxLayout* to = under ? m_histogramColumn : m_pictureColumn;
+        from->removeWidget(m_stats);
+        to->addWidget(m_stats);
+    }
+    m_placingStats = false;
 }
 
 void ForwardView::showStrip(const ForwardResult& result)

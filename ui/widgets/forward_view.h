@@ -3,7 +3,10 @@
 // measured and predicted statistics; and the strip of x_t at round fractions of T underneath,
 // the tile nearest the current t framed. Pictures say when they are shown shrunk (nearest-
 // neighbour, at what scale) and that values in model space are shown clamped to [-1, 1].
-// It shows a ForwardResult as given and computes nothing.
+// It shows a ForwardResult as given and computes nothing. The statistics sit under the
+// histogram where the view has the height for them there; where it has not (presentation
+// mode's font on a laptop's screen, the lesson open), under the pictures, where they wrap to
+// fewer lines and the histogram takes the column's height.
 #pragma once
 
 #include <QImage>
@@ -13,6 +16,7 @@
 
 #include "jobs/forward_job.h"
 
+class QBoxLayout;
 class QLabel;
 
 namespace ddpm::ui {
@@ -46,14 +50,22 @@ public:
     /// What the note under a picture of values in model space says: shown clamped to [-1, 1].
     static QString clampNote();
 
+    /// Whether the statistics sit under the pictures (the view is short of height) rather than
+    /// under the histogram.
+    bool statsUnderPictures() const;
+
 protected:
+    bool event(QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void showStrip(const ForwardResult& result);
     void showStats(const ForwardResult& result);
     void markCurrentT();
     void updateStripTitle();
+    /// Puts the statistics under the histogram or under the pictures (see the file comment).
+    void placeStats();
 
     ImageView* m_x0View = nullptr;
     ImageView* m_noiseView = nullptr;
@@ -66,6 +78,9 @@ private:
     QList<ImageView*> m_stripViews;
     HistogramPlot* m_histogram = nullptr;
     QLabel* m_stats = nullptr;
+    QBoxLayout* m_pictureColumn = nullptr;   ///< the pictures' row, and the statistics when short of height
+    QBoxLayout* m_histogramColumn = nullptr; ///< the histogram, and the statistics under it
+    bool m_placingStats = false;
 };
 
 } // namespace ddpm::ui
