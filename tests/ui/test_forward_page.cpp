@@ -25,6 +25,7 @@
 #include "pages/forward_page.h"
 #include "workers/forward_worker.h"
 #include "ui_test_support.h"
+#include "widgets/elided_label.h"
 #include "widgets/forward_view.h"
 #include "widgets/histogram_plot.h"
 #include "widgets/image_view.h"
@@ -33,6 +34,7 @@
 #include <QApplication>
 #include <QLabel>
 
+using ddpm::ui::ElidedLabel;
 using ddpm::ui::ForwardMode;
 using ddpm::ui::ForwardPage;
 using ddpm::ui::ScheduleChoice;
@@ -304,6 +306,31 @@ private Q_SLOTS:
         WAIT_FRAME(page);
         QCOMPARE(page.x0Image().size(), QSize(40, 30));
         QCOMPARE(page.x0Image().pixelColor(5, 5), QColor(10, 200, 90));
+    }
+
+    void longImageNameEndsInEllipsis()
+    {
+        const QString name = QStringLiteral("a-rather-long-file-name-for-a-photograph-of-a-cat.png");
+        const QString path = m_dir.filePath(name);
+        QImage img(20, 20, QImage::Format_RGB888);
+        img.fill(Qt::gray);
+        QVERIFY(img.save(path));
+        ForwardPage page;
+        QVERIFY(page.openImage(path));
+        auto* info = page.findChild<ElidedLabel*>(QStringLiteral("imageInfo"));
+        QVERIFY(info);
+        QVERIFY(info->text().startsWith(name));
+        QCOMPARE(info->toolTip(), path);
+        // Narrow: the row cuts the name, which then ends in an ellipsis, not mid-letter.
+        page.resize(500, 700);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QVERIFY2(info->width() < info->fontMetrics().horizontalAdvance(info->text()), qPrintable(QString::number(info->width())));
+        QVERIFY2(info->shownText().endsWith(QChar(0x2026)), qPrintable(info->shownText()));
+        QVERIFY(info->shownText().size() < info->text().size());
+        // Wide enough: the whole text.
+        page.resize(2400, 700);
+        QTRY_COMPARE(info->shownText(), info->text());
     }
 
     void histogramMatchesTheory_data()

@@ -16,6 +16,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include "widgets/elided_label.h"
 #include "widgets/number_text.h"
 #include "widgets/schedule_selector.h"
 #include "widgets/slider_player.h"
@@ -46,9 +47,10 @@ ForwardControls::ForwardControls(QWidget* parent)
     // Image and schedule.
     m_openButton = new QPushButton(tr("Open image…"), this);
     m_openButton->setToolTip(tr("Open another image (or drop an image file onto this page)"));
-    m_imageInfo = new QLabel(this);
-    m_imageInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    // A long file name must not set the page's minimum width (the tooltip has the whole path).
+    m_imageInfo = new ElidedLabel(this);
+    m_imageInfo->setObjectName(QStringLiteral("imageInfo"));
+    // A long file name must not set the page's minimum width: it ends in "…" where the row
+    // cuts it (the tooltip has the whole path).
     m_imageInfo->setMinimumWidth(80);
     m_imageInfo->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     m_selector = new ScheduleSelector(this);

@@ -20,6 +20,7 @@ class QSpinBox;
 
 namespace ddpm::ui {
 
+class ElidedLabel;
 class ScheduleSelector;
 class SliderPlayer;
 
@@ -77,7 +78,7 @@ private:
     QSpinBox* m_tSpin = nullptr;
     SliderPlayer* m_player = nullptr;
     QLabel* m_scheduleReadout = nullptr;
-    QLabel* m_imageInfo = nullptr;
+    ElidedLabel* m_imageInfo = nullptr;
     QPushButton* m_exportButton = nullptr;
 };
 
