@@ -115,11 +115,9 @@ int probeThreadCount()
             const ProbeStep step;
             // Two blocks per count, in the order 1, 2, .. max, max, .. 2, 1: a drift in the
             // machine's speed (another process, the host) falls on every count alike.
-            for (std::size_t i = 0; i < counts.size(); ++i) {
-                at::set_num_threads(counts[i]);
-                seconds[i] += secondsPerStep(step);
-            }
-            for (std::size_t i = counts.size(); i-- > 0;) {
+            const std::size_t n = counts.size();
+            for (std::size_t k = 0; k < 2 * n; ++k) {
+                const std::size_t i = k < n ? k : 2 * n - 1 - k;
                 at::set_num_threads(counts[i]);
                 seconds[i] += secondsPerStep(step);
             }
