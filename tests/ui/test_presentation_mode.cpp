@@ -44,6 +44,7 @@
 #include "widgets/training_plots.h"
 
 #include <algorithm>
+#include <tuple>
 
 using ddpm::ui::LessonPanel;
 using ddpm::ui::MainWindow;
@@ -99,6 +100,30 @@ QString tooLarge(const QWidget* widget, int limit, Qt::Orientation orientation, 
     return out;
 }
 
+/// Lets `window` settle, as a person sees it a moment later: the Forward page's frame shown
+/// (its statistics and histogram change the page's size hints, and it may then move its
+/// statistics), then the event loop turned until the window's size, the page area's and its
+/// scroll bars stay the same for three turns in a row. A fixed wait is not enough on a slow
+/// machine, where the frame can arrive between the layout's passes.
+void settle(MainWindow& window)
+{
+    if (!QTest::qWaitFor([&window] { return !window.forwardPage()->isRendering(); }, 20000))
+        qWarning("the Forward page's frame did not arrive");
+    const auto* scroll = window.findChild<QScrollArea*>(QStringLiteral("pageScroll"));
+    const auto state = [&window, scroll] {
+        return std::make_tuple(window.size(), scroll->viewport()->size(), scroll->widget()->size(),
+                               scroll->verticalScrollBar()->isVisible(),
+                               scroll->horizontalScrollBar()->isVisible());
+    };
+    auto last = state();
+    for (int turn = 0, same = 0; turn < 100 && same < 3; ++turn) {
+        QTest::qWait(20);
+        const auto now = state();
+        same = now == last ? same + 1 : 0;
+        last = now;
+    }
+}
+
 /// Shows `window` on the laptop's screen, as large as the screen (unless it is shown already),
 /// then sets it to present (F5) or not, every lesson panel open or closed, on `page`, once the
 /// posted font and layout events are done.
@@ -115,9 +140,7 @@ void showOnTheLaptop(MainWindow& window, bool presenting, bool lessonsOpen, Main
     if (window.presentationMode() != presenting)
         window.presentationAction()->trigger(); // as F5 does
     window.showPage(page);
-    QCoreApplication::processEvents();
-    QTest::qWait(50);
-    QCoreApplication::processEvents();
+    settle(window);
 }
 
 } // namespace
@@ -219,8 +242,7 @@ private Q_SLOTS:
         const QSize before = window.size();
 
         window.setPresentationMode(true);
-        QCoreApplication::processEvents();
-        QTest::qWait(50); // the posted font and layout events
+        settle(window); // the posted font and layout events
         auto* pages = window.findChild<QStackedWidget*>(QStringLiteral("pages"));
         auto* scroll = window.findChild<QScrollArea*>(QStringLiteral("pageScroll"));
         QVERIFY(pages);
@@ -230,7 +252,7 @@ private Q_SLOTS:
         QString tooWidePages; // every page that needs more, with what in it does
         for (int i = 0; i < pages->count(); ++i) {
             window.showPage(MainWindow::Page(i));
-            QCoreApplication::processEvents();
+            settle(window);
             QWidget* page = pages->widget(i);
             QVERIFY(!scroll->horizontalScrollBar()->isVisible());
             if (page->minimumSizeHint().width() > room)
@@ -247,8 +269,7 @@ private Q_SLOTS:
         window.showPage(MainWindow::Page(0));
 
         window.setPresentationMode(false);
-        QCoreApplication::processEvents();
-        QTest::qWait(50);
+        settle(window);
         QCOMPARE(window.size(), before);
     }
 
