@@ -100,14 +100,20 @@ void zeroInit(nn::Conv2d& conv)
     conv->bias.zero_();
 }
 
-/// GroupNorm, then SiLU when `silu`, in at least float32 (improved DDPM's GroupNorm32): under
-/// bf16 autocast the convolutions hand it bfloat16, which torch 1.13's GroupNorm cannot mix
-/// with its weights. Channels-last input takes the fused kernel.
-at::Tensor normalize(nn::GroupNorm& norm, const at::Tensor& x, bool silu)
+/// At least float32: under bf16 autocast the convolutions and linear layers hand out bfloat16,
+/// which torch 1.13's GroupNorm cannot mix with its float32 weights.
+at::Tensor atLeastFloat(const at::Tensor& x)
+{
+    const bool reduced = x.defined() && (x.scalar_type() == at::kBFloat16 || x.scalar_type() == at::kHalf);
+    return reduced ? x.to(at::kFloat) : x;
+}
+
+/// GroupNorm of x (+ shift [B, C] per image and channel, when given), then SiLU when `silu`, in
+/// at least float32 (improved DDPM's GroupNorm32). Channels-last input takes the fused kernel.
+at::Tensor normalize(nn::GroupNorm& norm, const at::Tensor& x, bool silu, const at::Tensor& shift = {})
 {
     const nn::GroupNormOptions& o = norm->options;
-    const bool reduced = x.scalar_type() == at::kBFloat16 || x.scalar_type() == at::kHalf;
-    return groupNormSiLU(reduced ? x.to(at::kFloat) : x, o.num_groups(), norm->weight, norm->bias, o.eps(), silu);
+    return groupNormSiLU(atLeastFloat(x), o.num_groups(), norm->weight, norm->bias, o.eps(), silu, atLeastFloat(shift));
 }
 
 /// A block that may use the time embedding: forward(x, emb) with emb [B, embDim].
@@ -156,8 +162,8 @@ public:
     at::Tensor forward(const at::Tensor& x, const at::Tensor& emb) override
     {
         at::Tensor h = m_inConv->forward(normalize(m_inNorm, x, true));
-        h = h + m_embProj->forward(at::silu(emb)).unsqueeze(-1).unsqueeze(-1);
-        h = normalize(m_outNorm, h, true);
+        // + the projected embedding, added inside the normalisation (one pass fewer each way)
+        h = normalize(m_outNorm, h, true, m_embProj->forward(at::silu(emb)));
         if (m_dropoutRate > 0) h = m_dropout->forward(h); // skipped at p = 0: no mask to draw or apply
         h = m_outConv->forward(h);
         return (m_skip ? m_skip->forward(x) : x) + h;

@@ -204,11 +204,18 @@ void TestModels::fusedGroupNormMatchesFloat64_data()
     QTest::addColumn<bool>("silu");
     QTest::addColumn<double>("offset");
     QTest::addColumn<double>("tolerance");
-    QTest::newRow("1 channel a group") << std::vector<std::int64_t>{3, 32, 5, 7} << 32 << true << 0.0 << 1e-5;
-    QTest::newRow("2 channels a group") << std::vector<std::int64_t>{2, 64, 4, 4} << 32 << true << 0.0 << 1e-5;
-    QTest::newRow("3 a group, no SiLU") << std::vector<std::int64_t>{2, 96, 3, 5} << 32 << false << 0.0 << 1e-5;
-    QTest::newRow("mean 1000 std 2") << std::vector<std::int64_t>{2, 12, 6, 6} << 4 << true << 1000.0 << 2e-4;
-    QTest::newRow("one pixel") << std::vector<std::int64_t>{4, 8, 1, 1} << 2 << true << 0.0 << 1e-5;
+    QTest::addColumn<bool>("shifted");
+    QTest::newRow("1 channel a group") << std::vector<std::int64_t>{3, 32, 5, 7} << 32 << true << 0.0 << 1e-5 << false;
+    QTest::newRow("2 channels a group") << std::vector<std::int64_t>{2, 64, 4, 4} << 32 << true << 0.0 << 1e-5 << false;
+    QTest::newRow("3 a group, no SiLU") << std::vector<std::int64_t>{2, 96, 3, 5} << 32 << false << 0.0 << 1e-5 << false;
+    QTest::newRow("mean 1000 std 2") << std::vector<std::int64_t>{2, 12, 6, 6} << 4 << true << 1000.0 << 2e-4 << false;
+    QTest::newRow("one pixel") << std::vector<std::int64_t>{4, 8, 1, 1} << 2 << true << 0.0 << 1e-5 << false;
+    // + a shift per image and channel (a ResBlock's time embedding)
+    QTest::newRow("shifted, 2 a group") << std::vector<std::int64_t>{3, 64, 5, 4} << 32 << true << 0.0 << 1e-5 << true;
+    QTest::newRow("shifted, 1 a group") << std::vector<std::int64_t>{2, 32, 6, 6} << 32 << true << 0.0 << 1e-5 << true;
+    QTest::newRow("shifted, no SiLU") << std::vector<std::int64_t>{2, 12, 3, 7} << 3 << false << 0.0 << 1e-5 << true;
+    QTest::newRow("shifted, mean 1000") << std::vector<std::int64_t>{2, 12, 6, 6} << 4 << true << 1000.0 << 2e-4 << true;
+    QTest::newRow("shifted, one pixel") << std::vector<std::int64_t>{4, 8, 1, 1} << 2 << true << 0.0 << 1e-5 << true;
 }
 
 void TestModels::fusedGroupNormMatchesFloat64()
@@ -218,40 +225,52 @@ void TestModels::fusedGroupNormMatchesFloat64()
     QFETCH(bool, silu);
     QFETCH(double, offset);
     QFETCH(double, tolerance);
+    QFETCH(bool, shifted);
     const std::int64_t c = shape[1];
     ddpm::Rng rng(31);
     const at::Tensor x = rng.normal(shape) * 2 + offset;
     const at::Tensor gamma = rng.normal({c}) * 0.5 + 1;
     const at::Tensor beta = rng.normal({c});
     const at::Tensor upstream = rng.normal(shape);
+    // Per image and channel, as large as the spread within a channel: it moves the group's mean
+    // and, with more than one channel a group, its variance.
+    const at::Tensor shift = shifted ? rng.normal({shape[0], c}) * 2 : at::Tensor();
 
     at::Tensor xr = x.to(at::kDouble).requires_grad_(true);
     at::Tensor gr = gamma.to(at::kDouble).requires_grad_(true);
     at::Tensor br = beta.to(at::kDouble).requires_grad_(true);
-    at::Tensor yr = at::group_norm(xr, groups, gr, br, 1e-5);
+    at::Tensor er = shifted ? shift.to(at::kDouble).requires_grad_(true) : at::Tensor();
+    at::Tensor yr = at::group_norm(shifted ? xr + er.unsqueeze(-1).unsqueeze(-1) : xr, groups, gr, br, 1e-5);
     if (silu) yr = at::silu(yr);
     (yr * upstream.to(at::kDouble)).sum().backward();
 
     at::Tensor xf = x.contiguous(at::MemoryFormat::ChannelsLast).requires_grad_(true);
     at::Tensor gf = gamma.clone().requires_grad_(true);
     at::Tensor bf = beta.clone().requires_grad_(true);
+    at::Tensor ef = shifted ? shift.clone().requires_grad_(true) : at::Tensor();
     QVERIFY(ddpm::groupNormSiLUIsFused(xf));
-    const at::Tensor yf = ddpm::groupNormSiLU(xf, groups, gf, bf, 1e-5, silu);
+    const at::Tensor yf = ddpm::groupNormSiLU(xf, groups, gf, bf, 1e-5, silu, ef);
     QVERIFY(yf.is_contiguous(at::MemoryFormat::ChannelsLast));
     (yf * upstream).sum().backward();
 
-    const std::pair<const char*, double> errors[] = {
+    std::vector<std::pair<const char*, double>> errors = {
         {"output", relativeError(yf, yr)},
         {"d input", relativeError(xf.grad(), xr.grad())},
         {"d gamma", relativeError(gf.grad(), gr.grad())},
         {"d beta", relativeError(bf.grad(), br.grad())},
     };
+    if (shifted) {
+        // With one channel a group the shift's gradient is zero in exact arithmetic (a constant
+        // added to a whole group is normalised away): compare with the input gradient's scale.
+        const double scale = std::max(er.grad().abs().max().item<double>(), xr.grad().abs().max().item<double>());
+        errors.emplace_back("d shift", (ef.grad().to(at::kDouble) - er.grad()).abs().max().item<double>() / scale);
+    }
     for (const auto& [what, err] : errors)
         QVERIFY2(err <= tolerance, qPrintable(QString("%1: %2").arg(what).arg(err)));
 
     // Without a gradient: the same values, no graph.
     at::NoGradGuard noGrad;
-    const at::Tensor inference = ddpm::groupNormSiLU(xf, groups, gf, bf, 1e-5, silu);
+    const at::Tensor inference = ddpm::groupNormSiLU(xf, groups, gf, bf, 1e-5, silu, ef);
     QVERIFY(!inference.requires_grad());
     QVERIFY(at::equal(inference, yf.detach()));
 }
@@ -264,15 +283,16 @@ void TestModels::fusedGroupNormIsThreadCountInvariant()
     ddpm::Rng rng(32);
     const at::Tensor x = rng.normal({9, 64, 6, 6}).contiguous(at::MemoryFormat::ChannelsLast);
     const at::Tensor gamma = rng.normal({64}), beta = rng.normal({64}), upstream = rng.normal({9, 64, 6, 6});
+    const at::Tensor shift = rng.normal({9, 64});
     const int before = at::get_num_threads();
     std::vector<std::vector<at::Tensor>> runs;
     for (int threads : {1, 2}) {
         at::set_num_threads(threads);
         at::Tensor xi = x.clone().requires_grad_(true), gi = gamma.clone().requires_grad_(true),
-                   bi = beta.clone().requires_grad_(true);
-        const at::Tensor y = ddpm::groupNormSiLU(xi, 32, gi, bi, 1e-5, true);
+                   bi = beta.clone().requires_grad_(true), ei = shift.clone().requires_grad_(true);
+        const at::Tensor y = ddpm::groupNormSiLU(xi, 32, gi, bi, 1e-5, true, ei);
         (y * upstream).sum().backward();
-        runs.push_back({y.detach(), xi.grad(), gi.grad(), bi.grad()});
+        runs.push_back({y.detach(), xi.grad(), gi.grad(), bi.grad(), ei.grad()});
     }
     at::set_num_threads(before);
     for (size_t i = 0; i < runs[0].size(); ++i)
