@@ -139,10 +139,10 @@ bool hasShift(const at::Tensor& shift)
     return shift.numel() > 0;
 }
 
-/// The shift for image n ([N, C] float), or null for none.
-const float* shiftOf(const float* shifts, std::int64_t n, std::int64_t c)
+/// The shift for image n ([N, C] float, or [1, C] for one over the batch), or null for none.
+const float* shiftOf(const float* shifts, const at::Tensor& shift, std::int64_t n, std::int64_t c)
 {
-    return shifts ? shifts + n * c : nullptr;
+    return shifts ? shifts + (shift.size(0) == 1 ? 0 : n) * c : nullptr;
 }
 
 struct ForwardResult {
@@ -174,7 +174,7 @@ ForwardResult forwardFused(const at::Tensor& x, const at::Tensor& shift, std::in
         std::vector<float> a(s1.size()), b(s1.size()), f1(s1.size()), f2(s1.size());
         for (std::int64_t n = begin; n < end; ++n) {
             const float* xn = xs + n * l.p * l.c;
-            const float* e = shiftOf(shifts, n, l.c);
+            const float* e = shiftOf(shifts, shift, n, l.c);
             // Shifted by the first pixel, so a large mean does not cancel the variance away.
             sumInBlocks(l.p, l.c, f1.data(), f2.data(), s1.data(), s2.data(), [&](std::int64_t first, std::int64_t count) {
                 momentsBlock(xn + first * l.c, xn, f1.data(), f2.data(), count, l.c);
@@ -222,8 +222,9 @@ Gradients backwardFused(const at::Tensor& dzIn, const at::Tensor& x, const at::T
     const Layout l = layoutOf(x, groups);
     const std::int64_t d = l.perGroup();
     const at::Tensor dz = dzIn.contiguous(at::MemoryFormat::ChannelsLast);
+    // The shift's gradient per image, summed over the batch afterwards for a [1, C] shift.
     Gradients out{at::empty_like(x, at::MemoryFormat::ChannelsLast),
-                  hasShift(shift) ? at::empty_like(shift) : at::Tensor(), {}, {}};
+                  hasShift(shift) ? at::empty({l.n, l.c}, shift.options()) : at::Tensor(), {}, {}};
     // Per image and channel S1 and S2, summed over the batch afterwards in a fixed order.
     at::Tensor sums1 = at::empty({l.n, l.c}, x.options().dtype(at::kDouble));
     at::Tensor sums2 = at::empty_like(sums1);
@@ -244,7 +245,7 @@ Gradients backwardFused(const at::Tensor& dzIn, const at::Tensor& x, const at::T
         std::vector<float> ra(c), rb(c), k1(c), k2(c), k3(c), f1(c), f2(c);
         for (std::int64_t n = begin; n < end; ++n) {
             const float* xn = xs + n * l.p * l.c;
-            const float* e = shiftOf(shifts, n, l.c);
+            const float* e = shiftOf(shifts, shift, n, l.c);
             float* dxn = dxs + n * l.p * l.c;
             double* s1 = s1All + n * l.c;
             double* s2 = s2All + n * l.c;
@@ -283,6 +284,7 @@ Gradients backwardFused(const at::Tensor& dzIn, const at::Tensor& x, const at::T
     });
     out.dgamma = sums2.sum(0).to(at::kFloat);
     out.dbeta = sums1.sum(0).to(at::kFloat);
+    if (hasShift(shift) && shift.size(0) == 1) out.dshift = out.dshift.to(at::kDouble).sum(0, true).to(at::kFloat);
     return out;
 }
 
@@ -309,32 +311,31 @@ struct GroupNormSiLUFunction : torch::autograd::Function<GroupNormSiLUFunction> 
     }
 };
 
-bool parametersFit(const at::Tensor& x, const at::Tensor& shift, std::int64_t groups, const at::Tensor& gamma,
-                   const at::Tensor& beta)
+bool parametersFit(const at::Tensor& x, std::int64_t groups, const at::Tensor& gamma, const at::Tensor& beta)
 {
     for (const at::Tensor* p : {&gamma, &beta})
         if (!p->defined() || !p->is_cpu() || p->scalar_type() != at::kFloat || !p->is_contiguous()
             || p->dim() != 1 || p->size(0) != x.size(1))
             return false;
-    if (shift.defined()
-        && (!shift.is_cpu() || shift.scalar_type() != at::kFloat || !shift.is_contiguous() || shift.dim() != 2
-            || shift.size(0) != x.size(0) || shift.size(1) != x.size(1)))
-        return false;
     return groups > 0 && x.size(1) % groups == 0;
 }
 
 } // namespace
 
-bool groupNormSiLUIsFused(const at::Tensor& x)
+bool groupNormSiLUIsFused(const at::Tensor& x, const at::Tensor& shift)
 {
-    return x.defined() && x.is_cpu() && x.scalar_type() == at::kFloat && x.dim() == 4 && x.numel() > 0
-        && x.is_contiguous(at::MemoryFormat::ChannelsLast);
+    const bool input = x.defined() && x.is_cpu() && x.scalar_type() == at::kFloat && x.dim() == 4
+        && x.numel() > 0 && x.is_contiguous(at::MemoryFormat::ChannelsLast);
+    return input
+        && (!shift.defined()
+            || (shift.is_cpu() && shift.scalar_type() == at::kFloat && shift.is_contiguous() && shift.dim() == 2
+                && (shift.size(0) == x.size(0) || shift.size(0) == 1) && shift.size(1) == x.size(1)));
 }
 
 at::Tensor groupNormSiLU(const at::Tensor& x, std::int64_t groups, const at::Tensor& gamma,
                          const at::Tensor& beta, double eps, bool silu, const at::Tensor& shift)
 {
-    if (!groupNormSiLUIsFused(x) || !parametersFit(x, shift, groups, gamma, beta)) {
+    if (!groupNormSiLUIsFused(x, shift) || !parametersFit(x, groups, gamma, beta)) {
         const at::Tensor input = shift.defined() ? x + shift.unsqueeze(-1).unsqueeze(-1) : x;
         const at::Tensor y = at::group_norm(input, groups, gamma, beta, eps);
         return silu ? at::silu(y) : y;

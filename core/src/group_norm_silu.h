@@ -17,12 +17,12 @@
 namespace ddpm {
 
 /// GroupNorm of x + shift ([N, C, H, W], C divisible by groups; `shift` [N, C] is added to
-/// every pixel of its image and channel, undefined for none) with per-channel scale gamma and
+/// every pixel of its image and channel, [1, C] to every image's, undefined for none) with per-channel scale gamma and
 /// offset beta ([C] each), eps added to each group's variance; then v * sigmoid(v) when `silu`.
 at::Tensor groupNormSiLU(const at::Tensor& x, std::int64_t groups, const at::Tensor& gamma,
                          const at::Tensor& beta, double eps, bool silu, const at::Tensor& shift = {});
 
-/// Whether groupNormSiLU(x, ...) takes the fused kernel (for tests and benchmarks).
-bool groupNormSiLUIsFused(const at::Tensor& x);
+/// Whether groupNormSiLU(x, ..., shift) takes the fused kernel (for tests and benchmarks).
+bool groupNormSiLUIsFused(const at::Tensor& x, const at::Tensor& shift = {});
 
 } // namespace ddpm

@@ -204,18 +204,21 @@ void TestModels::fusedGroupNormMatchesFloat64_data()
     QTest::addColumn<bool>("silu");
     QTest::addColumn<double>("offset");
     QTest::addColumn<double>("tolerance");
-    QTest::addColumn<bool>("shifted");
-    QTest::newRow("1 channel a group") << std::vector<std::int64_t>{3, 32, 5, 7} << 32 << true << 0.0 << 1e-5 << false;
-    QTest::newRow("2 channels a group") << std::vector<std::int64_t>{2, 64, 4, 4} << 32 << true << 0.0 << 1e-5 << false;
-    QTest::newRow("3 a group, no SiLU") << std::vector<std::int64_t>{2, 96, 3, 5} << 32 << false << 0.0 << 1e-5 << false;
-    QTest::newRow("mean 1000 std 2") << std::vector<std::int64_t>{2, 12, 6, 6} << 4 << true << 1000.0 << 2e-4 << false;
-    QTest::newRow("one pixel") << std::vector<std::int64_t>{4, 8, 1, 1} << 2 << true << 0.0 << 1e-5 << false;
+    QTest::addColumn<int>("shiftRows"); // 0: no shift; 1: one [1, C] for the batch; N: [N, C]
+    QTest::newRow("1 channel a group") << std::vector<std::int64_t>{3, 32, 5, 7} << 32 << true << 0.0 << 1e-5 << 0;
+    QTest::newRow("2 channels a group") << std::vector<std::int64_t>{2, 64, 4, 4} << 32 << true << 0.0 << 1e-5 << 0;
+    QTest::newRow("3 a group, no SiLU") << std::vector<std::int64_t>{2, 96, 3, 5} << 32 << false << 0.0 << 1e-5 << 0;
+    QTest::newRow("mean 1000 std 2") << std::vector<std::int64_t>{2, 12, 6, 6} << 4 << true << 1000.0 << 2e-4 << 0;
+    QTest::newRow("one pixel") << std::vector<std::int64_t>{4, 8, 1, 1} << 2 << true << 0.0 << 1e-5 << 0;
     // + a shift per image and channel (a ResBlock's time embedding)
-    QTest::newRow("shifted, 2 a group") << std::vector<std::int64_t>{3, 64, 5, 4} << 32 << true << 0.0 << 1e-5 << true;
-    QTest::newRow("shifted, 1 a group") << std::vector<std::int64_t>{2, 32, 6, 6} << 32 << true << 0.0 << 1e-5 << true;
-    QTest::newRow("shifted, no SiLU") << std::vector<std::int64_t>{2, 12, 3, 7} << 3 << false << 0.0 << 1e-5 << true;
-    QTest::newRow("shifted, mean 1000") << std::vector<std::int64_t>{2, 12, 6, 6} << 4 << true << 1000.0 << 2e-4 << true;
-    QTest::newRow("shifted, one pixel") << std::vector<std::int64_t>{4, 8, 1, 1} << 2 << true << 0.0 << 1e-5 << true;
+    QTest::newRow("shifted, 2 a group") << std::vector<std::int64_t>{3, 64, 5, 4} << 32 << true << 0.0 << 1e-5 << 3;
+    QTest::newRow("shifted, 1 a group") << std::vector<std::int64_t>{2, 32, 6, 6} << 32 << true << 0.0 << 1e-5 << 2;
+    QTest::newRow("shifted, no SiLU") << std::vector<std::int64_t>{2, 12, 3, 7} << 3 << false << 0.0 << 1e-5 << 2;
+    QTest::newRow("shifted, mean 1000") << std::vector<std::int64_t>{2, 12, 6, 6} << 4 << true << 1000.0 << 2e-4 << 2;
+    QTest::newRow("shifted, one pixel") << std::vector<std::int64_t>{4, 8, 1, 1} << 2 << true << 0.0 << 1e-5 << 4;
+    // one shift for the whole batch (the UNet's embedding when every image has the same t)
+    QTest::newRow("one shift, 2 a group") << std::vector<std::int64_t>{3, 64, 5, 4} << 32 << true << 0.0 << 1e-5 << 1;
+    QTest::newRow("one shift, no SiLU") << std::vector<std::int64_t>{4, 12, 3, 7} << 3 << false << 0.0 << 1e-5 << 1;
 }
 
 void TestModels::fusedGroupNormMatchesFloat64()
@@ -225,7 +228,8 @@ void TestModels::fusedGroupNormMatchesFloat64()
     QFETCH(bool, silu);
     QFETCH(double, offset);
     QFETCH(double, tolerance);
-    QFETCH(bool, shifted);
+    QFETCH(int, shiftRows);
+    const bool shifted = shiftRows > 0;
     const std::int64_t c = shape[1];
     ddpm::Rng rng(31);
     const at::Tensor x = rng.normal(shape) * 2 + offset;
@@ -234,7 +238,7 @@ void TestModels::fusedGroupNormMatchesFloat64()
     const at::Tensor upstream = rng.normal(shape);
     // Per image and channel, as large as the spread within a channel: it moves the group's mean
     // and, with more than one channel a group, its variance.
-    const at::Tensor shift = shifted ? rng.normal({shape[0], c}) * 2 : at::Tensor();
+    const at::Tensor shift = shifted ? rng.normal({shiftRows, c}) * 2 : at::Tensor();
 
     at::Tensor xr = x.to(at::kDouble).requires_grad_(true);
     at::Tensor gr = gamma.to(at::kDouble).requires_grad_(true);
@@ -248,7 +252,7 @@ void TestModels::fusedGroupNormMatchesFloat64()
     at::Tensor gf = gamma.clone().requires_grad_(true);
     at::Tensor bf = beta.clone().requires_grad_(true);
     at::Tensor ef = shifted ? shift.clone().requires_grad_(true) : at::Tensor();
-    QVERIFY(ddpm::groupNormSiLUIsFused(xf));
+    QVERIFY(ddpm::groupNormSiLUIsFused(xf, ef));
     const at::Tensor yf = ddpm::groupNormSiLU(xf, groups, gf, bf, 1e-5, silu, ef);
     QVERIFY(yf.is_contiguous(at::MemoryFormat::ChannelsLast));
     (yf * upstream).sum().backward();
@@ -304,13 +308,16 @@ void TestModels::fusedGroupNormIsThreadCountInvariant()
 void TestModels::unetChannelsLastMatchesFloat64_data()
 {
     QTest::addColumn<int>("heads");
-    QTest::newRow("one head") << 1;
-    QTest::newRow("two heads") << 2;
+    QTest::addColumn<bool>("oneT"); // one t for the batch: the embedding is [1, E], broadcast
+    QTest::newRow("one head") << 1 << false;
+    QTest::newRow("two heads") << 2 << false;
+    QTest::newRow("one t for the batch") << 1 << true;
 }
 
 void TestModels::unetChannelsLastMatchesFloat64()
 {
     QFETCH(int, heads);
+    QFETCH(bool, oneT);
     // GroupNorm(32) over 32 and 64 channels as in "tiny", attention at 8 x 8, a skip 1x1 conv.
     ddpm::UNetConfig u = oneBlockConfig(1, 16, 32, {1, 2}, {8}, 32);
     u.attentionHeads = heads;
@@ -319,7 +326,7 @@ void TestModels::unetChannelsLastMatchesFloat64()
     QVERIFY(perturbZeroInitialised(*net, 0.2, 6) > 0);
     ddpm::Rng rng(33);
     const at::Tensor x = rng.normal({4, 1, 16, 16});
-    const at::Tensor t = at::tensor(std::vector<std::int64_t>{1, 50, 500, 999});
+    const at::Tensor t = oneT ? at::full({4}, 500, at::kLong) : at::tensor(std::vector<std::int64_t>{1, 50, 500, 999});
     const at::Tensor upstream = rng.normal({4, 1, 16, 16});
 
     const auto run = [&](at::ScalarType type) {
