@@ -5,7 +5,7 @@
 // tensor goes through a fused kernel here: forward, one pass for the statistics and one that
 // writes the normalised (and SiLU'd) output; backward, two passes; only the input and two
 // numbers per group are kept for the backward pass. A ResBlock's time-embedding shift is
-// taken in too, so x + shift is never written out. Deterministic: each image is reduced on
+// taken in too, so x + shift is never written out (the shift and its channel means are kept). Deterministic: each image is reduced on
 // one thread and the batch is summed in a fixed order, so the thread count does not change a
 // bit. Every other tensor (NCHW, CUDA, other dtypes) goes to at::group_norm and at::silu.
 #pragma once

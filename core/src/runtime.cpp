@@ -2,6 +2,7 @@
 #include "ddpm/runtime.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <exception>
 #include <thread>
@@ -93,6 +94,18 @@ void setThreadCount(int threads)
 int threadCount()
 {
     return at::get_num_threads();
+}
+
+bool parallelLoopsSplit()
+{
+    const int before = at::get_num_threads();
+    at::set_num_threads(2);
+    std::atomic<bool> second{false}; // one item each: the second runs on another thread when split
+    at::parallel_for(0, 2, 1, [&second](std::int64_t, std::int64_t) {
+        if (at::get_thread_num() > 0) second = true;
+    });
+    at::set_num_threads(before);
+    return second;
 }
 
 int probeThreadCount()

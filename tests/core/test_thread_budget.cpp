@@ -3,7 +3,7 @@
 // applied per calling thread: a job's thread runs at what the budget gave it while another
 // thread holds another count (LibTorch's OpenMP count is per thread: checked on this build by
 // the team threads each count starts), and a count set before a thread's first torch call that
-// another thread's later set cannot overwrite.
+// another thread's later set cannot overwrite; and core's own parallel loops really split.
 #include <QTest>
 
 #include <algorithm>
@@ -201,6 +201,15 @@ private Q_SLOTS:
         other.join();
         worker.join();
         QCOMPARE(seen, 3);
+    }
+
+    // Core's own kernels (the fused GroupNorm, SiLU) split their images over the threads: with
+    // LibTorch's OpenMP backend only if core is built with OpenMP, which the build detects.
+    void coreLoopsUseTheThreads()
+    {
+        const int before = ddpm::threadCount();
+        QVERIFY(ddpm::parallelLoopsSplit());
+        QCOMPARE(ddpm::threadCount(), before);
     }
 };
 

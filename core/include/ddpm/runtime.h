@@ -11,6 +11,10 @@ namespace ddpm {
 void setThreadCount(int threads);
 /// Torch's current intra-op thread count.
 int threadCount();
+/// Whether core's own `at::parallel_for` loops (the fused GroupNorm, SiLU) split their range
+/// over the calling thread's count, at 2 threads: false when core was built without the OpenMP
+/// that LibTorch's OpenMP backend needs in the caller's code (core/CMakeLists.txt).
+bool parallelLoopsSplit();
 /// A short timed probe (about 0.4 s at 2 cores): the mean time per step of a small training
 /// step shaped like the UNet's commonest block (a channels-last 3 x 3 convolution, GroupNorm
 /// and SiLU, forward and backward), in two blocks for each of 1, 2, 4, ... threads and the
