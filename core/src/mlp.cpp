@@ -61,12 +61,12 @@ at::Tensor MLPImpl::forward(const at::Tensor& x, const at::Tensor& t)
     if (!t.defined() || t.dim() != 1 || t.size(0) != x.size(0))
         throw Error("MLP timesteps must be [B] with B = " + std::to_string(x.size(0)));
 
-    // Without a gradient (sampling, evaluation) the activations are SiLU'd in place by the
-    // vectorised kernel; training keeps at::silu for its backward.
+    // The vectorised SiLU: in place without a gradient (sampling, evaluation), else with its
+    // own backward.
     const bool inference = !at::GradMode::is_enabled();
     const auto silu = [inference](at::Tensor h) {
         if (!inference)
-            return at::silu(h);
+            return ddpm::silu(h);
         siluInPlace(h);
         return h;
     };

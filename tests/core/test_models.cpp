@@ -25,6 +25,7 @@
 #include "ddpm/schedule.h"
 #include "ddpm/time_embedding.h"
 #include "ddpm/unet.h"
+#include "fast_silu.h"
 #include "group_norm_silu.h"
 
 Q_DECLARE_METATYPE(ddpm::UNetConfig)
@@ -116,6 +117,7 @@ private Q_SLOTS:
     void fusedGroupNormMatchesFloat64_data();
     void fusedGroupNormMatchesFloat64();
     void fusedGroupNormIsThreadCountInvariant();
+    void vectorisedSiLUMatchesFloat64();
     void unetChannelsLastMatchesFloat64_data();
     void unetChannelsLastMatchesFloat64();
 
@@ -301,6 +303,36 @@ void TestModels::fusedGroupNormIsThreadCountInvariant()
     at::set_num_threads(before);
     for (size_t i = 0; i < runs[0].size(); ++i)
         QVERIFY2(at::equal(runs[0][i], runs[1][i]), qPrintable(QString("tensor %1").arg(i)));
+}
+
+// The MLP's differentiable SiLU against torch's in float64, forward and gradient, with values
+// out at the kernel's clamps (exp of +-87) and across two threads' chunks; a tensor the kernel
+// does not take (non-contiguous) goes to torch's.
+void TestModels::vectorisedSiLUMatchesFloat64()
+{
+    ddpm::Rng rng(34);
+    const at::Tensor x = at::cat({rng.normal({40000}) * 4, at::tensor({-200.f, -95.f, -87.5f, 0.f, 87.5f, 95.f, 200.f})});
+    const at::Tensor upstream = rng.normal({x.size(0)});
+    at::Tensor xr = x.to(at::kDouble).requires_grad_(true);
+    (at::silu(xr) * upstream.to(at::kDouble)).sum().backward();
+    const int before = at::get_num_threads();
+    at::set_num_threads(2);
+    at::Tensor xf = x.clone().requires_grad_(true);
+    const at::Tensor yf = ddpm::silu(xf);
+    (yf * upstream).sum().backward();
+    at::set_num_threads(before);
+    QVERIFY(yf.requires_grad());
+    const double errY = relativeError(yf, at::silu(xr.detach()));
+    const double errDx = relativeError(xf.grad(), xr.grad());
+    QVERIFY2(errY <= 1e-6, qPrintable(QString::number(errY)));
+    QVERIFY2(errDx <= 1e-6, qPrintable(QString::number(errDx)));
+    // each value, not only the largest: relative to its own size where it is not tiny
+    const at::Tensor reference = xr.grad();
+    const at::Tensor within = (xf.grad().to(at::kDouble) - reference).abs() <= 1e-5 * reference.abs() + 1e-6;
+    QVERIFY(within.all().item<bool>());
+
+    const at::Tensor strided = x.narrow(0, 0, 40000).view({200, -1}).t(); // not contiguous: torch's SiLU
+    QVERIFY(at::allclose(ddpm::silu(strided), at::silu(strided)));
 }
 
 // On the CPU the UNet computes channels-last with the fused GroupNorm; the same net in float64
@@ -559,7 +591,7 @@ void TestModels::inferenceMatchesTrainingForward()
         const at::Tensor expanded = at::full({1}, 417, at::kLong).expand({b});
         QVERIFY(ddpm::uniformTimesteps(expanded));
         QVERIFY(!ddpm::uniformTimesteps(expanded.contiguous()));
-        const at::Tensor reference = forward(x, expanded.contiguous()).detach(); // grad mode on: at::silu
+        const at::Tensor reference = forward(x, expanded.contiguous()).detach(); // grad mode on: the differentiable SiLU
         QVERIFY(reference.abs().max().item<double>() > 1e-3);
         at::Tensor fast;
         {
