@@ -14,19 +14,13 @@ namespace ddpm {
 
 namespace {
 
-DDPM_VECTOR_CLONES void siluKernel(float* __restrict__ x, std::int64_t n)
+/// y = x sigmoid(x) = x / (1 + exp(-x)); y may be x (in place).
+DDPM_VECTOR_CLONES void siluKernel(const float* x, float* y, std::int64_t n)
 {
     for (std::int64_t i = 0; i < n; ++i) {
         const float v = x[i];
-        x[i] = v / (1.0f + expBounded(std::min(std::max(-v, -87.0f), 87.0f)));
+        y[i] = v / (1.0f + expBounded(std::min(std::max(-v, -87.0f), 87.0f)));
     }
-}
-
-/// y = x sigmoid(x), out of place.
-DDPM_VECTOR_CLONES void siluOutKernel(const float* __restrict__ x, float* __restrict__ y, std::int64_t n)
-{
-    for (std::int64_t i = 0; i < n; ++i)
-        y[i] = x[i] * sigmoidBounded(x[i]);
 }
 
 /// dx = dy s (1 + x (1 - s)) with s = sigmoid(x): the derivative of x s.
@@ -55,7 +49,7 @@ struct SiLUFunction : torch::autograd::Function<SiLUFunction> {
         const float* in = x.data_ptr<float>();
         float* out = y.data_ptr<float>();
         at::parallel_for(0, x.numel(), kChunk, [in, out](std::int64_t begin, std::int64_t end) {
-            siluOutKernel(in + begin, out + begin, end - begin);
+            siluKernel(in + begin, out + begin, end - begin);
         });
         ctx->save_for_backward({x});
         return y;
@@ -93,7 +87,7 @@ void siluInPlace(at::Tensor& x)
     }
     float* data = x.data_ptr<float>();
     at::parallel_for(0, x.numel(), kChunk, [data](std::int64_t begin, std::int64_t end) {
-        siluKernel(data + begin, end - begin);
+        siluKernel(data + begin, data + begin, end - begin);
     });
 }
 
