@@ -1,7 +1,6 @@
 // A vectorisable SiLU (see fast_silu.h).
 #include "fast_silu.h"
 
-#include <algorithm>
 #include <cstdint>
 
 #include <ATen/ATen.h>
@@ -19,7 +18,7 @@ DDPM_VECTOR_CLONES void siluKernel(const float* x, float* y, std::int64_t n)
 {
     for (std::int64_t i = 0; i < n; ++i) {
         const float v = x[i];
-        y[i] = v / (1.0f + expBounded(std::min(std::max(-v, -87.0f), 87.0f)));
+        y[i] = v / (1.0f + expBounded(clampExpArgument(-v)));
     }
 }
 

@@ -2,7 +2,6 @@
 // a branch-free exp the compiler can vectorise, and one copy of a loop per instruction set.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -16,7 +15,16 @@
 
 namespace ddpm {
 
-/// exp(a) for a in [-87, 87] (clamp first): a = k ln 2 + r with |r| <= ln 2 / 2, exp(r) by the
+/// a clamped to [-87, 87], the range expBounded takes; NaN becomes 87 (the comparisons are
+/// written so that a NaN fails them), so no NaN or infinity reaches expBounded's integer step.
+/// Callers get NaN back from their own arithmetic on the unclamped value.
+inline float clampExpArgument(float a)
+{
+    const float high = a < 87.0f ? a : 87.0f;
+    return high > -87.0f ? high : -87.0f;
+}
+
+/// exp(a) for a in [-87, 87] (clamp first, with clampExpArgument): a = k ln 2 + r with |r| <= ln 2 / 2, exp(r) by the
 /// degree-6 polynomial of Cephes' expf, 2^k assembled in the exponent bits. Within 2e-7
 /// relative of std::exp; branch-free, so a loop calling it vectorises.
 inline float expBounded(float a)
@@ -31,16 +39,18 @@ inline float expBounded(float a)
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     const float e = p * r * r + r + 1.0f;
-    const std::int32_t bits = (static_cast<std::int32_t>(k) + 127) << 23;
+    // k is in [-126, 126] here, so the biased exponent k + 127 is in [1, 253]; shifted unsigned.
+    const std::uint32_t bits = static_cast<std::uint32_t>(static_cast<std::int32_t>(k) + 127) << 23;
     float scale;
     std::memcpy(&scale, &bits, sizeof scale);
     return e * scale;
 }
 
-/// sigmoid(v) = 1 / (1 + exp(-v)), exp's argument clamped to +-87 (where sigmoid is 0 or 1 in float).
+/// sigmoid(v) = 1 / (1 + exp(-v)), exp's argument clamped to +-87 (where sigmoid is 0 or 1 in
+/// float). A NaN v gives a number here (about 0); x sigmoid(x) of a NaN x is still NaN.
 inline float sigmoidBounded(float v)
 {
-    return 1.0f / (1.0f + expBounded(std::min(std::max(-v, -87.0f), 87.0f)));
+    return 1.0f / (1.0f + expBounded(clampExpArgument(-v)));
 }
 
 } // namespace ddpm

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -118,6 +119,7 @@ private Q_SLOTS:
     void fusedGroupNormMatchesFloat64();
     void fusedGroupNormIsThreadCountInvariant();
     void vectorisedSiLUMatchesFloat64();
+    void kernelsPassNonFiniteValuesOn();
     void unetChannelsLastMatchesFloat64_data();
     void unetChannelsLastMatchesFloat64();
 
@@ -333,6 +335,44 @@ void TestModels::vectorisedSiLUMatchesFloat64()
 
     const at::Tensor strided = x.narrow(0, 0, 40000).view({200, -1}).t(); // not contiguous: torch's SiLU
     QVERIFY(at::allclose(ddpm::silu(strided), at::silu(strided)));
+}
+
+// A diverging run feeds NaN and infinities to the kernels: they must come out non-finite where
+// they went in (so the trainer's check sees them), the finite values stay as they were, and
+// nothing undefined happens on the way (the sanitizer pass runs this: a NaN once reached the
+// exponent's integer step). Forward and backward, SiLU and the fused GroupNorm.
+void TestModels::kernelsPassNonFiniteValuesOn()
+{
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const float inf = std::numeric_limits<float>::infinity();
+    ddpm::Rng rng(35);
+    at::Tensor x = rng.normal({64});
+    x[3] = nan;
+    x[17] = inf;
+    x[40] = -inf;
+    at::Tensor xf = x.clone().requires_grad_(true);
+    const at::Tensor y = ddpm::silu(xf);
+    y.sum().backward();
+    const at::Tensor bad = at::isfinite(x).logical_not();
+    QVERIFY(at::equal(at::isfinite(y).logical_not(), bad));
+    QVERIFY(at::isnan(y[3]).item<bool>());
+    QVERIFY(at::isnan(xf.grad()[3]).item<bool>());
+    const at::Tensor good = at::isfinite(x);
+    QVERIFY(at::allclose(y.masked_select(good), at::silu(x).masked_select(good)));
+
+    // one NaN in image 1: its groups go NaN, image 0 is untouched
+    at::Tensor images = rng.normal({2, 32, 4, 4});
+    images[1][5][2][2] = nan;
+    at::Tensor xi = images.contiguous(at::MemoryFormat::ChannelsLast).requires_grad_(true);
+    const at::Tensor gamma = at::ones({32}), beta = at::zeros({32});
+    QVERIFY(ddpm::groupNormSiLUIsFused(xi));
+    const at::Tensor z = ddpm::groupNormSiLU(xi, 32, gamma, beta, 1e-5, true);
+    z.sum().backward();
+    QVERIFY(at::isfinite(z[0]).all().item<bool>());
+    QVERIFY(at::isnan(z[1][5]).all().item<bool>());
+    QVERIFY(at::isfinite(xi.grad()[0]).all().item<bool>());
+    QVERIFY(at::isnan(xi.grad()[1][5]).any().item<bool>());
+    QVERIFY(at::allclose(z[0], at::silu(at::group_norm(images.narrow(0, 0, 1), 32, gamma, beta, 1e-5))[0], 1e-4, 1e-5));
 }
 
 // On the CPU the UNet computes channels-last with the fused GroupNorm; the same net in float64
