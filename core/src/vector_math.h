@@ -24,9 +24,9 @@ inline float clampExpArgument(float a)
     return high > -87.0f ? high : -87.0f;
 }
 
-/// exp(a) for a in [-87, 87] (clamp first, with clampExpArgument): a = k ln 2 + r with |r| <= ln 2 / 2, exp(r) by the
-/// degree-6 polynomial of Cephes' expf, 2^k assembled in the exponent bits. Within 2e-7
-/// relative of std::exp; branch-free, so a loop calling it vectorises.
+/// exp(a) for a in [-87, 87] (clamp first, with clampExpArgument): a = k ln 2 + r with
+/// |r| <= ln 2 / 2, exp(r) by the degree-6 polynomial of Cephes' expf, 2^k assembled in the
+/// exponent bits. Within 2e-7 relative of std::exp; branch-free, so a loop calling it vectorises.
 inline float expBounded(float a)
 {
     // k = round(a / ln 2) by the 1.5 * 2^23 trick (floorf would not vectorise without -ffast-math).
