@@ -117,8 +117,45 @@ at::Tensor Diffusion::qSample(const at::Tensor& x0, const at::Tensor& t, const a
 {
     checkSameShape(x0, noise, "qSample(x0, noise)");
     // Eq. 4 reparameterised: x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) eps.
+    if (at::Tensor xt = qSampleOnCpu(x0, t, noise); xt.defined())
+        return xt;
     const Index i = index(t, x0);
     return coef(Quantity::SqrtAlphaBar, i, x0) * x0 + coef(Quantity::SqrtOneMinusAlphaBar, i, x0) * noise;
+}
+
+at::Tensor Diffusion::qSampleOnCpu(const at::Tensor& x0, const at::Tensor& t, const at::Tensor& noise) const
+{
+    const bool fits = m_device.is_cpu() && x0.is_cpu() && noise.is_cpu() && t.is_cpu() && t.dim() == 1
+                      && x0.dim() >= 1 && (t.size(0) == x0.size(0) || t.size(0) == 1) && x0.numel() > 0
+                      && x0.scalar_type() == at::kFloat && noise.scalar_type() == at::kFloat
+                      && t.scalar_type() == at::kLong && !x0.requires_grad() && !noise.requires_grad();
+    if (!fits)
+        return {};
+    // The tensor expression's float32 operations in its order (each coefficient rounded to
+    // float32, two products, one sum; diffusion.cpp is compiled without FMA contraction), so
+    // the result is the same to the bit, in one pass with the range check on the way.
+    const at::Tensor x = x0.contiguous(), n = noise.contiguous();
+    at::Tensor out = at::empty_like(x);
+    const double* sqrtAb = m_tables[static_cast<std::size_t>(Quantity::SqrtAlphaBar)].data_ptr<double>();
+    const double* sqrtOneMinusAb = m_tables[static_cast<std::size_t>(Quantity::SqrtOneMinusAlphaBar)].data_ptr<double>();
+    const auto tv = t.accessor<std::int64_t, 1>();
+    const std::int64_t batch = x.size(0), per = x.numel() / batch;
+    for (std::int64_t b = 0; b < batch; ++b) {
+        const std::int64_t k = tv[t.size(0) == 1 ? 0 : b];
+        if (k < 1 || k > steps())
+            throw Error("timestep t = " + std::to_string(k) + " is outside 1.." + std::to_string(steps()));
+        const float a = static_cast<float>(sqrtAb[k - 1]);
+        const float s = static_cast<float>(sqrtOneMinusAb[k - 1]);
+        const float* xb = x.data_ptr<float>() + b * per;
+        const float* nb = n.data_ptr<float>() + b * per;
+        float* ob = out.data_ptr<float>() + b * per;
+        for (std::int64_t j = 0; j < per; ++j) {
+            const float signal = a * xb[j];
+            const float scaledNoise = s * nb[j];
+            ob[j] = signal + scaledNoise;
+        }
+    }
+    return out;
 }
 
 at::Tensor Diffusion::qStep(const at::Tensor& xPrev, const at::Tensor& t, const at::Tensor& noise) const

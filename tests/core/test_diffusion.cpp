@@ -62,6 +62,7 @@ private Q_SLOTS:
     void extractShapesAndChecks();
     void qSampleMatchesFormula_data();
     void qSampleMatchesFormula();
+    void qSampleOnePassEqualsTensorExpression();
     void qMeanVarianceAndStep();
     void predictX0InvertsQSample();
     void closedFormMatchesChainInDistribution();
@@ -134,6 +135,35 @@ void TestDiffusion::qSampleMatchesFormula()
     const at::Tensor b = column(d.schedule(), ts, [](const NoiseSchedule& s, int t) { return std::sqrt(1.0 - s.alphaBar(t)); });
     const at::Tensor want = a * x0.to(at::kDouble) + b * eps.to(at::kDouble);
     QVERIFY2(maxAbsDiff(xt, want) < 1e-6, qPrintable(QString::number(maxAbsDiff(xt, want))));
+}
+
+void TestDiffusion::qSampleOnePassEqualsTensorExpression()
+{
+    // float32 on the CPU takes a one-pass loop; it must give the gathered expression's bits, for
+    // a t per item, one t for the batch (stride 0, as the samplers pass it) and a strided x_0.
+    const Diffusion d = linear1000();
+    ddpm::Rng rng(7);
+    const at::Tensor x0 = rng.normal({6, 2, 5, 5}).clamp(-1, 1);
+    const at::Tensor eps = rng.normal({6, 2, 5, 5});
+    const auto expression = [&](const at::Tensor& x, const at::Tensor& t, const at::Tensor& n) {
+        return d.extract(Quantity::SqrtAlphaBar, t, x) * x + d.extract(Quantity::SqrtOneMinusAlphaBar, t, n) * n;
+    };
+    const at::Tensor perItem = longs({1, 2, 77, 500, 999, 1000});
+    QVERIFY(at::equal(d.qSample(x0, perItem, eps), expression(x0, perItem, eps)));
+    const at::Tensor uniform = longs({640}).expand({6});
+    QVERIFY(at::equal(d.qSample(x0, uniform, eps), expression(x0, uniform, eps)));
+    const at::Tensor strided = x0.transpose(2, 3);
+    QVERIFY(!strided.is_contiguous());
+    QVERIFY(at::equal(d.qSample(strided, perItem, eps), expression(strided, perItem, eps)));
+    // The range check is still made, with the bad value in the message.
+    for (const std::int64_t bad : {std::int64_t(0), std::int64_t(1001)}) {
+        try {
+            d.qSample(x0, longs({1, 2, bad, 4, 5, 6}), eps);
+            QFAIL("a timestep outside 1..1000 was accepted");
+        } catch (const ddpm::Error& err) {
+            QVERIFY2(QString::fromUtf8(err.what()).contains(QString::number(bad)), err.what());
+        }
+    }
 }
 
 void TestDiffusion::qMeanVarianceAndStep()

@@ -115,6 +115,8 @@ private:
     at::Tensor gather64(Quantity q, const Index& i) const;
     /// the same cast to like's dtype and device.
     at::Tensor coef(Quantity q, const Index& i, const at::Tensor& like) const;
+    /// qSample in one pass for float32 CPU tensors with no gradient; undefined when they are not.
+    at::Tensor qSampleOnCpu(const at::Tensor& x0, const at::Tensor& t, const at::Tensor& noise) const;
 
     at::Tensor x0FromEps(const Index& i, const at::Tensor& xt, const at::Tensor& eps) const;
     at::Tensor epsFromX0(const Index& i, const at::Tensor& xt, const at::Tensor& x0) const;
