@@ -70,14 +70,14 @@ at::Tensor MLPImpl::forward(const at::Tensor& x, const at::Tensor& t)
         siluInPlace(h);
         return h;
     };
-    // [B, E], or [1, E] when one t runs over the whole batch (then broadcast).
-    const at::Tensor emb = timestepEmbedding(distinctTimesteps(t), m_config.timeEmbeddingDim);
     if (m_config.concatTime) {
-        at::Tensor h = at::cat({x, emb.expand({x.size(0), emb.size(1)})}, 1);
+        at::Tensor h = concatTimestepEmbedding(x, t, m_config.timeEmbeddingDim);
         for (const auto& layer : *m_layers)
             h = silu(layer->as<nn::Linear>()->forward(h));
         return m_out->forward(h);
     }
+    // [B, E], or [1, E] when one t runs over the whole batch (then broadcast).
+    const at::Tensor emb = timestepEmbedding(distinctTimesteps(t), m_config.timeEmbeddingDim);
     const at::Tensor e = m_timeOut->forward(silu(m_timeIn->forward(emb)));
     at::Tensor h = x;
     bool first = true;

@@ -114,6 +114,8 @@ private Q_SLOTS:
     void timeEmbeddingMatchesFormula();
     void timeEmbeddingDistinctForDistinctT();
     void timeEmbeddingRejectsBadInput();
+    void timeEmbeddingEqualsTensorExpression();
+    void concatEmbeddingEqualsCat();
 
     void fusedGroupNormMatchesFloat64_data();
     void fusedGroupNormMatchesFloat64();
@@ -185,6 +187,52 @@ void TestModels::timeEmbeddingRejectsBadInput()
     QVERIFY_EXCEPTION_THROWN(ddpm::timestepEmbedding(t, 2), ddpm::Error);
     QVERIFY_EXCEPTION_THROWN(ddpm::timestepEmbedding(at::ones({2}, at::kFloat), 8), ddpm::Error);
     QVERIFY_EXCEPTION_THROWN(ddpm::timestepEmbedding(at::ones({2, 1}, at::kLong), 8), ddpm::Error);
+}
+
+void TestModels::timeEmbeddingEqualsTensorExpression()
+{
+    // On the CPU the phases are written in one pass; sin and cos stay ATen's, so the embedding
+    // must be the tensor expression's to the bit (trained numbers in docs/GUIDE.md rely on it).
+    for (const std::int64_t dim : {std::int64_t(8), std::int64_t(32), std::int64_t(128)}) {
+        const std::int64_t half = dim / 2;
+        const at::Tensor t = at::arange(1, 4001, at::kLong);
+        const at::Tensor freqs = at::exp(at::arange(half, at::kDouble) * (-std::log(10000.0) / static_cast<double>(half - 1)));
+        const at::Tensor args = t.to(at::kDouble).unsqueeze(1) * freqs.unsqueeze(0);
+        const at::Tensor want = at::cat({at::sin(args), at::cos(args)}, 1).to(at::kFloat);
+        QVERIFY2(at::equal(ddpm::timestepEmbedding(t, dim), want), qPrintable(QString::number(dim)));
+        // Any integer dtype and a strided t give the same rows.
+        const at::Tensor every3 = t.to(at::kInt).slice(0, 0, 4000, 3);
+        QVERIFY(at::equal(ddpm::timestepEmbedding(every3, dim), want.slice(0, 0, 4000, 3)));
+    }
+}
+
+void TestModels::concatEmbeddingEqualsCat()
+{
+    ddpm::Rng rng(5);
+    const at::Tensor x = rng.normal({7, 3});
+    const at::Tensor t = at::tensor(std::vector<std::int64_t>{1, 2, 3, 500, 998, 999, 1000}, at::kLong);
+    const at::Tensor perItem = ddpm::concatTimestepEmbedding(x, t, 16);
+    QCOMPARE(perItem.sizes(), (at::IntArrayRef{7, 19}));
+    QVERIFY(at::equal(perItem, at::cat({x, ddpm::timestepEmbedding(t, 16)}, 1)));
+    // One t for the batch (stride 0, as the samplers pass it): the one row is broadcast.
+    const at::Tensor uniform = at::full({1}, 250, at::kLong).expand({7});
+    QVERIFY(ddpm::uniformTimesteps(uniform));
+    const at::Tensor once = ddpm::timestepEmbedding(at::full({1}, 250, at::kLong), 16);
+    QVERIFY(at::equal(ddpm::concatTimestepEmbedding(x, uniform, 16), at::cat({x, once.expand({7, 16})}, 1)));
+    // A strided x and an x that needs its gradient (the at::cat path) give the same values.
+    const at::Tensor wide = rng.normal({7, 6});
+    const at::Tensor strided = wide.slice(1, 0, 6, 2);
+    QVERIFY(at::equal(ddpm::concatTimestepEmbedding(strided, t, 16), at::cat({strided, ddpm::timestepEmbedding(t, 16)}, 1)));
+    const at::Tensor leaf = x.clone().requires_grad_(true);
+    const at::Tensor withGrad = ddpm::concatTimestepEmbedding(leaf, t, 16);
+    QVERIFY(withGrad.requires_grad());
+    QVERIFY(at::equal(withGrad.detach(), perItem));
+    withGrad.sum().backward();
+    QVERIFY(at::equal(leaf.grad(), at::ones_like(x)));
+    // Shapes that do not fit are refused.
+    QVERIFY_EXCEPTION_THROWN(ddpm::concatTimestepEmbedding(x, t.narrow(0, 0, 5), 16), ddpm::Error);
+    QVERIFY_EXCEPTION_THROWN(ddpm::concatTimestepEmbedding(x.unsqueeze(0), t, 16), ddpm::Error);
+    QVERIFY_EXCEPTION_THROWN(ddpm::concatTimestepEmbedding(x.to(at::kDouble), t, 16), ddpm::Error);
 }
 
 namespace {
