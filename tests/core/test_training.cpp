@@ -79,6 +79,7 @@ private Q_SLOTS:
     void interpretRefusesWrongShapes();
     void vbTermsMatchEvaluateBound();
     void lossesAndTheirRefusals();
+    void simpleLossGradientEqualsTensorChain();
     void importanceSamplingFollowsLossHistory();
     void flatAdamWFollowsTheFormula();
     void tinyRunLossFalls();
@@ -274,6 +275,33 @@ void TestTraining::lossesAndTheirRefusals()
     QVERIFY_THROWS_EXCEPTION(ddpm::Error, ddpm::checkLossFits(ddpm::LossKind::Simple, learned));
     QVERIFY_THROWS_EXCEPTION(ddpm::Error, ddpm::checkLossFits(ddpm::LossKind::Hybrid, {}));
     QVERIFY_THROWS_EXCEPTION(ddpm::Error, ddpm::parseLossKind("l1"));
+}
+
+void TestTraining::simpleLossGradientEqualsTensorChain()
+{
+    // L_simple on float32 CPU outputs is one autograd node with a one-pass backward; its loss
+    // and gradient must be those of the tensor chain (target - output)^2 -> mean per item, to
+    // the bit, for images (784 values an item) and points (2), under a weighted mean.
+    const ddpm::Diffusion d(ddpm::NoiseSchedule::fromName("linear", 100));
+    ddpm::Rng rng(9);
+    for (const std::vector<std::int64_t>& shape : {std::vector<std::int64_t>{5, 1, 28, 28}, std::vector<std::int64_t>{256, 2}}) {
+        const std::int64_t batch = shape[0];
+        const at::Tensor x0 = rng.normal(shape).clamp(-1, 1);
+        const at::Tensor noise = rng.normal(shape);
+        const at::Tensor t = rng.integers(1, 100, {batch});
+        const at::Tensor xt = d.qSample(x0, t, noise);
+        const at::Tensor raw = rng.normal(shape);
+        const at::Tensor weights = rng.normal({batch}).abs();
+        at::Tensor ours = raw.clone().requires_grad_(true);
+        const at::Tensor loss = ddpm::trainingLoss(d, {}, ddpm::LossKind::Simple, {x0, noise, xt, t, ours});
+        (loss * weights).mean().backward();
+        at::Tensor theirs = raw.clone().requires_grad_(true);
+        const at::Tensor chain = (noise - theirs).pow(2).reshape({batch, -1}).mean(1);
+        (chain * weights).mean().backward();
+        QVERIFY(at::equal(loss.detach(), chain.detach()));
+        QVERIFY2(at::equal(ours.grad(), theirs.grad()),
+                 qPrintable(QString::number((ours.grad() - theirs.grad()).abs().max().item<double>())));
+    }
 }
 
 void TestTraining::importanceSamplingFollowsLossHistory()
