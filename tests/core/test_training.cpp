@@ -357,6 +357,29 @@ void TestTraining::flatAdamWFollowsTheFormula()
     QVERIFY(std::fabs(module->parameters()[1][0].item<double>() - reference(0.5, -0.3)) < 1e-6);
     QCOMPARE(opt.stepCount(), std::int64_t(2));
     QVERIFY_THROWS_EXCEPTION(ddpm::Error, opt.restore(at::zeros({2}), at::zeros({3}), at::zeros({3}), 1));
+
+    // A buffer over several of the CPU loop's chunks, on two threads, against the update
+    // written as whole-tensor operations in float64.
+    ddpm::setThreadCount(2);
+    auto big = std::make_shared<torch::nn::Module>();
+    ddpm::Rng rng(12);
+    big->register_parameter("w", rng.normal({150001}));
+    const at::Tensor start = big->parameters()[0].detach().to(at::kDouble);
+    ddpm::FlatAdamW wide(*big, {0.9, 0.999, 1e-8, 0.01});
+    at::Tensor x = start.clone(), m = at::zeros_like(x), v = at::zeros_like(x);
+    for (int k = 1; k <= 3; ++k) {
+        const at::Tensor grad = rng.normal({150001});
+        wide.step(grad, 1e-3);
+        const at::Tensor g = grad.to(at::kDouble);
+        x.mul_(1 - 1e-3 * 0.01);
+        m = 0.9 * m + 0.1 * g;
+        v = 0.999 * v + 0.001 * g * g;
+        x -= 1e-3 / (1 - std::pow(0.9, k)) * m / (v.sqrt() / std::sqrt(1 - std::pow(0.999, k)) + 1e-8);
+    }
+    ddpm::setThreadCount(1);
+    const double err = (wide.parameters().to(at::kDouble) - x).abs().max().item<double>();
+    QVERIFY2(err < 1e-5, qPrintable(QString::number(err)));
+    QVERIFY((wide.parameters().to(at::kDouble) - start).abs().min().item<double>() > 0); // every value moved
 }
 
 void TestTraining::tinyRunLossFalls()

@@ -1,0 +1,24 @@
+// The one-pass AdamW update (see adamw_kernel.h).
+#include "adamw_kernel.h"
+
+#include <cmath>
+
+#include "vector_math.h"
+
+namespace ddpm {
+
+DDPM_VECTOR_CLONES void adamWUpdate(float* __restrict__ p, float* __restrict__ m, float* __restrict__ v,
+                                    const float* __restrict__ g, std::int64_t n, const AdamWCoefficients& c)
+{
+    const AdamWCoefficients k = c; // a local copy, so the loop need not reload it through a pointer
+    for (std::int64_t i = 0; i < n; ++i) {
+        const float gi = g[i];
+        const float mi = k.beta1 * m[i] + k.oneMinusBeta1 * gi;
+        const float vi = k.beta2 * v[i] + k.oneMinusBeta2 * (gi * gi);
+        m[i] = mi;
+        v[i] = vi;
+        p[i] = p[i] * k.decay - k.stepSize * (mi / (std::sqrt(vi) * k.invSqrtBias2 + k.eps));
+    }
+}
+
+} // namespace ddpm
