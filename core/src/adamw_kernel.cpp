@@ -7,10 +7,14 @@
 
 namespace ddpm {
 
-DDPM_VECTOR_CLONES void adamWUpdate(float* __restrict__ p, float* __restrict__ m, float* __restrict__ v,
-                                    const float* __restrict__ g, std::int64_t n, const AdamWCoefficients& c)
+namespace {
+
+// The cloned loop has internal linkage and a plain function calls it: Clang before 18 names a
+// target_clones dispatcher differently from the plain symbol, so a clone called from another
+// file would not link there.
+DDPM_VECTOR_CLONES void update(float* __restrict__ p, float* __restrict__ m, float* __restrict__ v,
+                               const float* __restrict__ g, std::int64_t n, const AdamWCoefficients k)
 {
-    const AdamWCoefficients k = c; // a local copy, so the loop need not reload it through a pointer
     for (std::int64_t i = 0; i < n; ++i) {
         const float gi = g[i];
         const float mi = k.beta1 * m[i] + k.oneMinusBeta1 * gi;
@@ -19,6 +23,13 @@ DDPM_VECTOR_CLONES void adamWUpdate(float* __restrict__ p, float* __restrict__ m
         v[i] = vi;
         p[i] = p[i] * k.decay - k.stepSize * (mi / (std::sqrt(vi) * k.invSqrtBias2 + k.eps));
     }
+}
+
+} // namespace
+
+void adamWUpdate(float* p, float* m, float* v, const float* g, std::int64_t n, const AdamWCoefficients& c)
+{
+    update(p, m, v, g, n, c);
 }
 
 } // namespace ddpm

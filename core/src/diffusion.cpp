@@ -24,6 +24,12 @@ at::Tensor toTensor(const std::vector<double>& v, c10::Device device)
     return at::tensor(c10::ArrayRef<double>(v), at::TensorOptions().dtype(at::kDouble)).to(device);
 }
 
+/// The refusal of a timestep outside 1..steps, naming it.
+Error timestepOutside(std::int64_t t, int steps)
+{
+    return Error("timestep t = " + std::to_string(t) + " is outside 1.." + std::to_string(steps));
+}
+
 void checkSameShape(const at::Tensor& a, const at::Tensor& b, const char* what)
 {
     if (!a.sizes().equals(b.sizes()))
@@ -61,8 +67,7 @@ Diffusion::Index Diffusion::index(const at::Tensor& t, const at::Tensor& like) c
         const std::int64_t hi = t.max().item<std::int64_t>();
         if (lo < 1 || hi > steps()) {
             const std::int64_t bad = lo < 1 ? lo : hi;
-            throw Error("timestep t = " + std::to_string(bad) + " is outside 1.." +
-                        std::to_string(steps()));
+            throw timestepOutside(bad, steps());
         }
     }
     Index i;
@@ -95,7 +100,7 @@ at::Tensor Diffusion::extract(Quantity q, const at::Tensor& t, const at::Tensor&
 at::Tensor Diffusion::timesteps(int t, std::int64_t batch) const
 {
     if (t < 1 || t > steps())
-        throw Error("timestep t = " + std::to_string(t) + " is outside 1.." + std::to_string(steps()));
+        throw timestepOutside(t, steps());
     if (batch < 1) throw Error("batch size " + std::to_string(batch) + " must be at least 1");
     return at::full({batch}, static_cast<std::int64_t>(t),
                     at::TensorOptions().dtype(at::kLong).device(m_device));
@@ -143,7 +148,7 @@ at::Tensor Diffusion::qSampleOnCpu(const at::Tensor& x0, const at::Tensor& t, co
     for (std::int64_t b = 0; b < batch; ++b) {
         const std::int64_t k = tv[t.size(0) == 1 ? 0 : b];
         if (k < 1 || k > steps())
-            throw Error("timestep t = " + std::to_string(k) + " is outside 1.." + std::to_string(steps()));
+            throw timestepOutside(k, steps());
         const float a = static_cast<float>(sqrtAb[k - 1]);
         const float s = static_cast<float>(sqrtOneMinusAb[k - 1]);
         const float* xb = x.data_ptr<float>() + b * per;
@@ -175,8 +180,7 @@ std::vector<at::Tensor> Diffusion::qSampleChain(const at::Tensor& x0, const std:
     if (ts.empty()) return {};
     for (int t : ts)
         if (t < 1 || t > steps())
-            throw Error("timestep t = " + std::to_string(t) + " is outside 1.." +
-                        std::to_string(steps()));
+            throw timestepOutside(t, steps());
     // Eq. 2 walked by ForwardChain with noise seeded per step, so the GUI's resumable walk
     // gives the same x_t pixel for pixel. One state of memory: the walk only moves forward.
     const std::int64_t stateBytes =

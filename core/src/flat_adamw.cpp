@@ -5,6 +5,7 @@
 #include <string>
 
 #include <ATen/ATen.h>
+#include <ATen/MemoryOverlap.h>
 #include <ATen/Parallel.h>
 #include <torch/nn/module.h>
 
@@ -15,8 +16,14 @@ namespace ddpm {
 
 namespace {
 
-/// Chunks of 64 Ki values on the intra-op pool (the tiny UNet's 1.1M parameters are 17 of them).
-constexpr std::int64_t kChunk = 65536;
+/// The least work worth a thread of the intra-op pool: below 64 Ki values (the tiny MLP's
+/// 37,762 parameters) the update runs on the calling thread.
+constexpr std::int64_t kGrain = 65536;
+
+bool apart(const at::Tensor& a, const at::Tensor& b)
+{
+    return at::get_overlap_status(a, b) == at::MemOverlapStatus::No;
+}
 
 } // namespace
 
@@ -71,10 +78,11 @@ void FlatAdamW::step(const at::Tensor& grad, double lr)
     // theta <- theta - lr / (1 - b1^k) * m / (sqrt(v) / sqrt(1 - b2^k) + eps).
     const double bias1 = 1.0 - std::pow(b1, static_cast<double>(m_step));
     const double bias2 = 1.0 - std::pow(b2, static_cast<double>(m_step));
+    const double decay = m_options.weightDecay > 0 ? 1.0 - lr * m_options.weightDecay : 1.0;
     if (m_params.is_cpu() && grad.is_cpu() && grad.scalar_type() == at::kFloat && grad.is_contiguous()
-        && grad.numel() == m_params.numel()) {
+        && grad.numel() == m_params.numel() && apart(grad, m_params) && apart(grad, m_m) && apart(grad, m_v)) {
         // On the CPU one pass over the four buffers instead of eight whole-buffer operations.
-        const AdamWCoefficients c{static_cast<float>(1.0 - lr * m_options.weightDecay),
+        const AdamWCoefficients c{static_cast<float>(decay),
                                    static_cast<float>(b1), static_cast<float>(1.0 - b1),
                                    static_cast<float>(b2), static_cast<float>(1.0 - b2),
                                    static_cast<float>(lr / bias1), static_cast<float>(1.0 / std::sqrt(bias2)),
@@ -83,12 +91,12 @@ void FlatAdamW::step(const at::Tensor& grad, double lr)
         float* m = m_m.data_ptr<float>();
         float* v = m_v.data_ptr<float>();
         const float* g = grad.data_ptr<float>();
-        at::parallel_for(0, m_params.numel(), kChunk, [=](std::int64_t begin, std::int64_t end) {
+        at::parallel_for(0, m_params.numel(), kGrain, [=](std::int64_t begin, std::int64_t end) {
             adamWUpdate(p + begin, m + begin, v + begin, g + begin, end - begin, c);
         });
         return;
     }
-    if (m_options.weightDecay > 0) m_params.mul_(1.0 - lr * m_options.weightDecay);
+    if (decay != 1.0) m_params.mul_(decay);
     m_m.mul_(b1).add_(grad, 1.0 - b1);
     m_v.mul_(b2).addcmul_(grad, grad, 1.0 - b2);
     const at::Tensor denom = (m_v.sqrt() / std::sqrt(bias2)).add_(m_options.eps);

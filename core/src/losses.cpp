@@ -16,7 +16,8 @@ namespace {
 /// (target - pred)^2 averaged over each item's values; the backward is one pass that repeats
 /// the float32 steps of the expression's own backward (mean: g / N; square: times 2 (target -
 /// pred); difference: negated), so the gradient is the same to the bit with one node instead
-/// of four and their temporaries. target carries no gradient.
+/// of four and their temporaries. target carries no gradient. The backward is not itself
+/// differentiable: no second derivative goes through it (nothing here takes one).
 struct ItemMseFunction : torch::autograd::Function<ItemMseFunction> {
     static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& pred,
                               const at::Tensor& target)

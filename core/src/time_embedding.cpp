@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <string>
-#include <vector>
 
 #include <ATen/ATen.h>
 
@@ -21,24 +20,27 @@ void checkArguments(const at::Tensor& t, std::int64_t dim)
         throw Error("timesteps must be a 1-D integer tensor [B]");
 }
 
+/// f_i = exp(-ln(10000) i / (half - 1)), [half] float64 on device.
+at::Tensor frequencies(std::int64_t half, c10::Device device)
+{
+    const auto opts = at::TensorOptions().dtype(at::kDouble).device(device);
+    return at::exp(at::arange(half, opts) * (-std::log(10000.0) / static_cast<double>(half - 1)));
+}
+
 /// The tensor expression of the embedding (any device): sin and cos of t * f_i in float64.
 at::Tensor embeddingByTensors(const at::Tensor& t, std::int64_t half)
 {
-    const auto opts = at::TensorOptions().dtype(at::kDouble).device(t.device());
-    const at::Tensor freqs = at::exp(at::arange(half, opts) * (-std::log(10000.0) / static_cast<double>(half - 1)));
-    const at::Tensor args = t.to(at::kDouble).unsqueeze(1) * freqs.unsqueeze(0);
+    const at::Tensor args = t.to(at::kDouble).unsqueeze(1) * frequencies(half, t.device()).unsqueeze(0);
     return at::cat({at::sin(args), at::cos(args)}, 1).to(at::kFloat);
 }
 
-/// On the CPU, [2, B, half] float64: sin, then cos, of the phases t * f_i. The phases are the
-/// same float64 products as embeddingByTensors', written in one pass; sin and cos are ATen's
-/// kernels, so the values match the tensor expression to the bit.
+/// On the CPU, [2, B, half] float64: sin, then cos, of the phases t * f_i. The frequencies are
+/// embeddingByTensors' own and the phases the same float64 products, written in one pass; sin
+/// and cos are ATen's kernels, so the values match the tensor expression to the bit.
 at::Tensor sinCosOnCpu(const at::Tensor& t, std::int64_t half)
 {
-    const double step = -std::log(10000.0) / static_cast<double>(half - 1);
-    std::vector<double> freqs(static_cast<std::size_t>(half));
-    for (std::int64_t i = 0; i < half; ++i)
-        freqs[static_cast<std::size_t>(i)] = std::exp(static_cast<double>(i) * step);
+    const at::Tensor freqs = frequencies(half, at::kCPU);
+    const double* f = freqs.data_ptr<double>();
     const at::Tensor ts = t.to(at::kLong);
     const auto tv = ts.accessor<std::int64_t, 1>();
     const std::int64_t rows = t.size(0);
@@ -46,7 +48,7 @@ at::Tensor sinCosOnCpu(const at::Tensor& t, std::int64_t half)
     double* a = args.data_ptr<double>();
     for (std::int64_t r = 0; r < rows; ++r)
         for (std::int64_t i = 0; i < half; ++i)
-            a[r * half + i] = static_cast<double>(tv[r]) * freqs[static_cast<std::size_t>(i)];
+            a[r * half + i] = static_cast<double>(tv[r]) * f[i];
     at::Tensor sinCos = at::empty({2, rows, half}, args.options());
     at::Tensor sines = sinCos[0], cosines = sinCos[1];
     at::sin_out(sines, args);
@@ -83,15 +85,15 @@ at::Tensor timestepEmbedding(const at::Tensor& t, std::int64_t dim)
 at::Tensor concatTimestepEmbedding(const at::Tensor& x, const at::Tensor& t, std::int64_t dim)
 {
     checkArguments(t, dim);
-    if (!x.defined() || x.dim() != 2 || x.scalar_type() != at::kFloat)
-        throw Error("the input a time embedding is concatenated to must be [B, D] float32");
+    if (!x.defined() || x.dim() != 2)
+        throw Error("the input a time embedding is concatenated to must be [B, D]");
     const at::Tensor distinct = distinctTimesteps(t);
     const std::int64_t batch = x.size(0), width = x.size(1), half = dim / 2, rows = distinct.size(0);
     if (rows != batch && rows != 1)
         throw Error("timesteps must be [B] with B = " + std::to_string(batch));
-    if (!x.is_cpu() || !t.is_cpu() || x.requires_grad())
+    if (!x.is_cpu() || !t.is_cpu() || x.scalar_type() != at::kFloat || x.requires_grad())
         return at::cat({x, timestepEmbedding(distinct, dim).to(x.device()).expand({batch, dim})}, 1);
-    // On the CPU and without a gradient to x: x and the embedding written into the rows in one pass.
+    // float32 on the CPU, no gradient to x: x and the embedding written into the rows in one pass.
     const at::Tensor sinCos = sinCosOnCpu(distinct, half);
     const at::Tensor xc = x.contiguous();
     const float* in = xc.data_ptr<float>();

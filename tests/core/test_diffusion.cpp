@@ -152,9 +152,16 @@ void TestDiffusion::qSampleOnePassEqualsTensorExpression()
     QVERIFY(at::equal(d.qSample(x0, perItem, eps), expression(x0, perItem, eps)));
     const at::Tensor uniform = longs({640}).expand({6});
     QVERIFY(at::equal(d.qSample(x0, uniform, eps), expression(x0, uniform, eps)));
+    const at::Tensor one = longs({333});
+    QVERIFY(at::equal(d.qSample(x0, one, eps), expression(x0, one, eps)));
     const at::Tensor strided = x0.transpose(2, 3);
     QVERIFY(!strided.is_contiguous());
-    QVERIFY(at::equal(d.qSample(strided, perItem, eps), expression(strided, perItem, eps)));
+    const at::Tensor fromStrided = d.qSample(strided, perItem, eps);
+    QVERIFY(at::equal(fromStrided, expression(strided, perItem, eps)));
+    // The loop wrote it (the expression keeps the input's transposed strides; the loop's output
+    // is contiguous), so the comparisons above are of the loop against the expression.
+    QVERIFY(fromStrided.is_contiguous());
+    QVERIFY(!expression(strided, perItem, eps).is_contiguous());
     // The range check is still made, with the bad value in the message.
     for (const std::int64_t bad : {std::int64_t(0), std::int64_t(1001)}) {
         try {

@@ -193,7 +193,7 @@ void TestModels::timeEmbeddingEqualsTensorExpression()
 {
     // On the CPU the phases are written in one pass; sin and cos stay ATen's, so the embedding
     // must be the tensor expression's to the bit (trained numbers in docs/GUIDE.md rely on it).
-    for (const std::int64_t dim : {std::int64_t(8), std::int64_t(32), std::int64_t(128)}) {
+    for (const std::int64_t dim : {std::int64_t(8), std::int64_t(32), std::int64_t(64), std::int64_t(128)}) {
         const std::int64_t half = dim / 2;
         const at::Tensor t = at::arange(1, 4001, at::kLong);
         const at::Tensor freqs = at::exp(at::arange(half, at::kDouble) * (-std::log(10000.0) / static_cast<double>(half - 1)));
@@ -232,7 +232,9 @@ void TestModels::concatEmbeddingEqualsCat()
     // Shapes that do not fit are refused.
     QVERIFY_EXCEPTION_THROWN(ddpm::concatTimestepEmbedding(x, t.narrow(0, 0, 5), 16), ddpm::Error);
     QVERIFY_EXCEPTION_THROWN(ddpm::concatTimestepEmbedding(x.unsqueeze(0), t, 16), ddpm::Error);
-    QVERIFY_EXCEPTION_THROWN(ddpm::concatTimestepEmbedding(x.to(at::kDouble), t, 16), ddpm::Error);
+    // float64 x takes at::cat's promotion, as the MLP's concatenation did before.
+    const at::Tensor x64 = x.to(at::kDouble);
+    QVERIFY(at::equal(ddpm::concatTimestepEmbedding(x64, t, 16), at::cat({x64, ddpm::timestepEmbedding(t, 16)}, 1)));
 }
 
 namespace {

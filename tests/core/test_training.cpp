@@ -294,6 +294,8 @@ void TestTraining::simpleLossGradientEqualsTensorChain()
         const at::Tensor weights = rng.normal({batch}).abs();
         at::Tensor ours = raw.clone().requires_grad_(true);
         const at::Tensor loss = ddpm::trainingLoss(d, {}, ddpm::LossKind::Simple, {x0, noise, xt, t, ours});
+        QVERIFY2(QString::fromStdString(loss.grad_fn()->name()).contains(QStringLiteral("ItemMse")),
+                 loss.grad_fn()->name().c_str()); // the one-node path, not the chain it is compared with
         (loss * weights).mean().backward();
         at::Tensor theirs = raw.clone().requires_grad_(true);
         const at::Tensor chain = (noise - theirs).pow(2).reshape({batch, -1}).mean(1);
@@ -380,6 +382,26 @@ void TestTraining::flatAdamWFollowsTheFormula()
     const double err = (wide.parameters().to(at::kDouble) - x).abs().max().item<double>();
     QVERIFY2(err < 1e-5, qPrintable(QString::number(err)));
     QVERIFY((wide.parameters().to(at::kDouble) - start).abs().min().item<double>() > 0); // every value moved
+
+    // A gradient the loop does not take (here strided) goes through whole-tensor operations:
+    // the same update within float32 rounding.
+    auto other = std::make_shared<torch::nn::Module>();
+    other->register_parameter("w", wide.parameters().detach().clone());
+    ddpm::FlatAdamW whole(*other, {0.9, 0.999, 1e-8, 0.01});
+    whole.restore(wide.parameters(), wide.firstMoment(), wide.secondMoment(), wide.stepCount());
+    const at::Tensor grad = rng.normal({150001});
+    const at::Tensor strided = at::stack({grad, grad}, 1).select(1, 0);
+    QVERIFY(!strided.is_contiguous());
+    whole.step(strided, 1e-3);
+    wide.step(grad, 1e-3);
+    // A value or two may round one ulp apart: compare relative to the buffer's largest value.
+    const auto relativeGap = [](const at::Tensor& a, const at::Tensor& b) {
+        return (a - b).abs().max().item<double>() / b.abs().max().item<double>();
+    };
+    const double paramsGap = relativeGap(whole.parameters(), wide.parameters());
+    QVERIFY2(paramsGap < 1e-6, qPrintable(QString::number(paramsGap)));
+    QVERIFY(relativeGap(whole.firstMoment(), wide.firstMoment()) < 1e-6);
+    QVERIFY(relativeGap(whole.secondMoment(), wide.secondMoment()) < 1e-6);
 }
 
 void TestTraining::tinyRunLossFalls()

@@ -1,7 +1,8 @@
 // AdamW (Loshchilov & Hutter 2019) over one flat buffer: the module's parameters are made
-// views of a single contiguous float32 tensor, so an update is a handful of whole-buffer
-// operations instead of several per parameter, and the state is three flat tensors that a
-// checkpoint stores as they are.
+// views of a single contiguous float32 tensor, so an update is one pass over the buffers on
+// the CPU (a handful of whole-buffer operations on other devices) instead of several
+// operations per parameter, and the state is three flat tensors that a checkpoint stores as
+// they are.
 #pragma once
 
 #include <cstdint>

@@ -17,10 +17,11 @@ namespace ddpm {
 /// not a 1-D integer tensor.
 at::Tensor timestepEmbedding(const at::Tensor& t, std::int64_t dim);
 
-/// [x, timestepEmbedding(t, dim)] as one [B, D + dim] float32 tensor, for x [B, D] float32 and
-/// t [B] (one row broadcast over the batch when uniformTimesteps(t)): the input of a network
-/// that concatenates time to its data. Equal to the at::cat of the two; on the CPU with no
-/// gradient to x it is written in one pass. Throws ddpm::Error on shapes that do not fit.
+/// [x, timestepEmbedding(t, dim)] as one [B, D + dim] tensor, for x [B, D] and t [B] (one row
+/// broadcast over the batch when uniformTimesteps(t)): the input of a network that
+/// concatenates time to its data. Equal to the at::cat of the two (a float64 x promotes the
+/// embedding, as at::cat does); for float32 on the CPU with no gradient to x it is written in
+/// one pass. Throws ddpm::Error on shapes that do not fit.
 at::Tensor concatTimestepEmbedding(const at::Tensor& x, const at::Tensor& t, std::int64_t dim);
 
 /// True when t is one timestep expanded over the batch (a 1-D tensor of two or more entries
